@@ -1,0 +1,223 @@
+"""The HTTP client: the only module that imports ``requests``.
+
+Every foreign exception is translated here, once, into the RenderTally tree, and every HTTP
+answer is sorted into the outcome policy of DESIGN.md: the answer (delivered or a Code other than
+"00"), or one of :class:`RetryableError`, :class:`RejectedError`, :class:`RedirectError`.
+"""
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import logging
+import time
+from typing import Optional
+from urllib.parse import urlsplit
+
+import requests
+
+from . import __version__
+from .errors import (
+    ConfigurationError,
+    CredentialsRejectedError,
+    RedirectError,
+    RejectedError,
+    RetryableError,
+    ServerBusyError,
+    TransportError,
+    UnexpectedAnswerError,
+)
+from .wire import MAX_ANSWER_BYTES, Answer, parse_answer
+
+log = logging.getLogger(__name__)
+
+ENDPOINT = "api/v1/render/jobdata"
+RETRY_AFTER_CAP = 6 * 3600.0
+
+
+def endpoint_url(base_url: str) -> str:
+    """The job-data URL under ``base_url``; plain http is refused except on loopback."""
+    base = (base_url or "").strip()
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"The API URL {base!r} is not an http(s) URL like https://api.example.com")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"The API URL {base!r} uses plain http; the Key must travel over https "
+            "(http is allowed only for 127.0.0.1, ::1 and localhost)"
+        )
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ConfigurationError(f"The API URL {base!r} must not carry a user, query or fragment")
+    return base.rstrip("/") + "/" + ENDPOINT
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds to wait from a Retry-After header (seconds or HTTP-date), clamped; None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None or when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), RETRY_AFTER_CAP)
+
+
+class Client:
+    """Posts wire bodies to the API over one ``requests.Session`` (connections are reused)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ca_bundle: Optional[str] = None,
+        proxy: Optional[str] = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+        deadline: float = 30.0,
+    ) -> None:
+        self.url = endpoint_url(base_url)
+        self.timeout = (connect_timeout, read_timeout)
+        self.deadline = deadline
+        self._session = requests.Session()
+        # certifi's bundle (requests' default) unless the studio names its own CA bundle.
+        self._session.verify = ca_bundle or True
+        if proxy:
+            self._session.proxies = {"http": proxy, "https": proxy}
+        self._session.headers["User-Agent"] = f"RenderTally/{__version__}"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def post(self, body: bytes, content_type: str) -> Answer:
+        """Send one body; return the answer (check ``.ok``) or raise a :class:`DeliveryError`."""
+        accept = content_type.split(";")[0]
+        started = time.monotonic()
+        try:
+            response = self._session.post(
+                self.url,
+                data=body,
+                headers={"Content-Type": content_type, "Accept": accept},
+                timeout=self.timeout,
+                allow_redirects=False,  # a redirect must never carry the Key elsewhere
+                stream=True,
+            )
+            try:
+                payload = self._read(response, started)
+            finally:
+                response.close()
+        except requests.exceptions.SSLError as exc:
+            raise TransportError(f"TLS failed for {self.url}: {_reason(exc)}") from exc
+        except requests.exceptions.Timeout as exc:
+            raise TransportError(f"No answer from {self.url} in time: {_reason(exc)}") from exc
+        except requests.exceptions.ProxyError as exc:
+            raise TransportError(f"The proxy refused the connection: {_reason(exc)}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise TransportError(f"Could not reach {self.url}: {_reason(exc)}") from exc
+        return self._outcome(response, payload)
+
+    def probe(self) -> int:
+        """GET the endpoint without credentials (it answers 405 or similar): proves DNS, TLS and
+        HTTP work without posting a job. Returns the HTTP status."""
+        try:
+            response = self._session.get(self.url, timeout=self.timeout, allow_redirects=False, stream=True)
+            response.close()
+        except requests.exceptions.RequestException as exc:
+            raise TransportError(f"Could not reach {self.url}: {_reason(exc)}") from exc
+        return response.status_code
+
+    def _read(self, response: requests.Response, started: float) -> bytes:
+        # requests' read timeout is per socket read: a server that trickles bytes never trips it,
+        # so the body is read in chunks against an overall deadline and a size cap.
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=4096):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                break
+            if time.monotonic() - started > self.deadline:
+                raise TransportError(f"The answer from {self.url} took longer than {self.deadline:g}s")
+        return b"".join(chunks)
+
+    def _outcome(self, response: requests.Response, payload: bytes) -> Answer:
+        status = response.status_code
+        ctype = response.headers.get("Content-Type", "")
+        if 300 <= status < 400:
+            location = response.headers.get("Location", "")
+            raise RedirectError(
+                f"The API URL answered {status} (redirect to {location or 'nowhere'}); the Key is "
+                "never sent to a redirect: set the API URL to the final address",
+                status=status,
+                location=location,
+            )
+        if status in (401, 403):
+            raise CredentialsRejectedError(
+                f"The server refused the credentials ({status}): check the Id and Key",
+                status=status,
+                description=_words(payload, ctype),
+            )
+        if status in (408, 429) or status >= 500:
+            raise ServerBusyError(
+                f"The server answered {status}: {_words(payload, ctype) or response.reason}",
+                status=status,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        if status in (404, 405):
+            raise RedirectError(
+                f"The API URL answered {status}: {self.url} is not the job-data endpoint; check the API URL",
+                status=status,
+            )
+        if status >= 400:
+            words = _words(payload, ctype)
+            raise RejectedError(f"The server rejected the job ({status}): {words}", status=status, description=words)
+        if not 200 <= status < 300:
+            raise UnexpectedAnswerError(f"Unexpected HTTP status {status}", status=status)
+        try:
+            answer = parse_answer(payload, ctype)
+        except RetryableError as exc:
+            exc.status = status
+            raise
+        if not answer.ok:
+            raise RejectedError(
+                f"The server rejected the job: {answer.code} {answer.description}",
+                status=status,
+                code=answer.code,
+                description=answer.description,
+            )
+        return answer
+
+
+def _reason(exc: Exception) -> str:
+    # urllib3 nests the cause several levels deep; the innermost one names it best.
+    cause: BaseException = exc
+    while cause.__cause__ is not None or (cause.args and isinstance(cause.args[0], BaseException)):
+        cause = cause.__cause__ or cause.args[0]
+    return str(cause) or type(cause).__name__
+
+
+def _words(payload: bytes, content_type: str) -> str:
+    """The server's own words from an error body, whatever its shape."""
+    try:
+        answer = parse_answer(payload, content_type)
+        return f"{answer.code} {answer.description}".strip()
+    except RejectedError as exc:
+        return str(exc)
+    except RetryableError:
+        text = payload.decode("utf-8", errors="replace")
+        if "<html" in text.lower():
+            return "an HTML error page"
+        return " ".join(text.split())[:200]

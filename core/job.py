@@ -1,0 +1,184 @@
+"""The job record: what was rendered, as a frozen, validated value.
+
+A :class:`RenderJob` holds host facts only (frames, hours, engine, ...) plus the account's e-mail
+and mission id as they were when the render ran. The Id and Key are added at send time and are
+never part of a job, so a job can be written to disk as it is.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping, Optional, Union
+
+from .errors import ValidationError
+
+UTC = dt.timezone.utc
+RUN_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+MAX_TEXT = 200
+MAX_EMAIL = 254
+MAX_FRAMES = 10_000_000
+# A render of more than ~114 years is a bug upstream, not a render.
+MAX_HOURS = 1_000_000
+
+# Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, surrogates, U+FFFE/F).
+_XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class _Choice(str, enum.Enum):
+    @classmethod
+    def parse(cls, value: Union[str, _Choice], field: str) -> Any:
+        """Accept a member, its wire value ("1") or its name ("done", case-insensitive)."""
+        if isinstance(value, cls):
+            return value
+        text = str(value).strip()
+        for member in cls:
+            if text == member.value or text.upper() == member.name:
+                return member
+        names = ", ".join(m.name.lower() for m in cls)
+        raise ValidationError(field, f"{value!r} is not one of: {names}")
+
+
+class JobType(_Choice):
+    ECONOMY = "1"
+    NORMAL = "2"
+    TEST = "3"
+
+
+class JobStatus(_Choice):
+    DONE = "1"
+    ABORTED = "2"
+    FAILED = "3"
+
+
+class Software(_Choice):
+    BLD = "BLD"
+    C4D = "C4D"
+    MAX = "MAX"
+    MAY = "MAY"
+
+
+def clean_text(value: Any, field: str, *, limit: int = MAX_TEXT, required: bool = True) -> Optional[str]:
+    """Return ``value`` as a trimmed string XML can carry, or raise naming ``field``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError(field, "is required and was empty")
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ValidationError(field, f"must be text, not {type(value).__name__}")
+    text = _XML_INVALID.sub("", str(value)).strip()
+    if not text:
+        if required:
+            raise ValidationError(field, "is required and had no printable characters")
+        return None
+    if len(text) > limit:
+        raise ValidationError(field, f"is {len(text)} characters long; at most {limit} are allowed")
+    return text
+
+
+def clean_email(value: Any, field: str = "email") -> Optional[str]:
+    """An optional e-mail address, checked for the obvious shape only."""
+    text = clean_text(value, field, limit=MAX_EMAIL, required=False)
+    if text is not None and not _EMAIL.match(text):
+        raise ValidationError(field, f"{text!r} is not an e-mail address like name@example.com")
+    return text
+
+
+def _frames(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError("frames", f"must be a whole number, not {value!r}")
+    if not 0 <= value <= MAX_FRAMES:
+        raise ValidationError("frames", f"must be between 0 and {MAX_FRAMES}, not {value}")
+    return value
+
+
+def _hours(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValidationError("render_hours", "must be a number of hours, not a boolean")
+    try:
+        hours = float(Decimal(str(value).strip()) if isinstance(value, str) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError("render_hours", f"must be a number of hours, not {value!r}") from None
+    if not math.isfinite(hours) or not 0 <= hours <= MAX_HOURS:
+        raise ValidationError("render_hours", f"must be between 0 and {MAX_HOURS} hours, not {value!r}")
+    return hours
+
+
+def _run_date(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.strptime(value.strip(), RUN_DATE_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            raise ValidationError("run_date", f"{value!r} is not 'YYYY-MM-DD HH:MM:SS' (UTC)") from None
+    if not isinstance(value, dt.datetime):
+        raise ValidationError("run_date", f"must be a date and time, not {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError("run_date", "must carry a time zone (use UTC)")
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def format_hours(hours: float) -> str:
+    """Hours with a decimal point and no grouping, whatever the locale: 0.0125, 3, 12.5."""
+    text = f"{hours:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderJob:
+    """One finished (or aborted, or failed) render, validated on construction."""
+
+    frames: int
+    render_hours: float
+    software: Software
+    software_version: str
+    render_engine: str
+    status: JobStatus = JobStatus.DONE
+    job_type: JobType = JobType.NORMAL
+    run_date: dt.datetime = dataclasses.field(default_factory=lambda: dt.datetime.now(UTC))
+    mission_id: Optional[str] = None
+    email: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        fix = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        fix("frames", _frames(self.frames))
+        fix("render_hours", _hours(self.render_hours))
+        fix("software", Software.parse(self.software, "software"))
+        fix("software_version", clean_text(self.software_version, "software_version"))
+        fix("render_engine", clean_text(self.render_engine, "render_engine"))
+        fix("status", JobStatus.parse(self.status, "status"))
+        fix("job_type", JobType.parse(self.job_type, "job_type"))
+        fix("run_date", _run_date(self.run_date))
+        fix("mission_id", clean_text(self.mission_id, "mission_id", required=False))
+        fix("email", clean_email(self.email))
+
+    def replace(self, **changes: Any) -> RenderJob:
+        """A copy with ``changes`` applied and validated."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values, as stored in the outbox."""
+        return {
+            "frames": self.frames,
+            "render_hours": self.render_hours,
+            "software": self.software.value,
+            "software_version": self.software_version,
+            "render_engine": self.render_engine,
+            "status": self.status.name.lower(),
+            "job_type": self.job_type.name.lower(),
+            "run_date": self.run_date.strftime(RUN_DATE_FORMAT),
+            "mission_id": self.mission_id,
+            "email": self.email,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RenderJob:
+        """The inverse of :meth:`to_dict`; unknown keys are an error."""
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - fields
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "is not a job field")
+        return cls(**data)

@@ -1,0 +1,375 @@
+"""The outbox: every job on local disk (SQLite, WAL) until the API has it, and after, as history.
+
+Row states: ``open`` (a render in progress, journalled so a crash still reports it) →
+``pending`` → ``delivered`` or ``rejected``. Several processes share one file: a sender *claims*
+a row with a lease before sending it, so two processes do not send the same row, and a lease
+held by a process that died is taken over. The Key is never written here.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from .errors import OutboxError
+from .job import JobStatus, RenderJob
+from .process import pid_alive
+
+log = logging.getLogger(__name__)
+
+OPEN, PENDING, DELIVERED, REJECTED = "open", "pending", "delivered", "rejected"
+STATES = (OPEN, PENDING, DELIVERED, REJECTED)
+SCHEMA_VERSION = 1
+# An open row whose owner never updated it for this long is taken as dead even if its pid
+# was reused by another process.
+STALE_OPEN_SECONDS = 48 * 3600.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    state         TEXT    NOT NULL CHECK (state IN ('open', 'pending', 'delivered', 'rejected')),
+    job           TEXT    NOT NULL,
+    created       REAL    NOT NULL,
+    updated       REAL    NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt  REAL    NOT NULL DEFAULT 0,
+    lease_until   REAL    NOT NULL DEFAULT 0,
+    owner         TEXT,
+    last_error    TEXT,
+    error_kind    TEXT,
+    http_status   INTEGER,
+    code          TEXT,
+    description   TEXT,
+    delivered_at  REAL
+);
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, next_attempt);
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One outbox row as read; ``job`` is the validated record."""
+
+    id: int
+    state: str
+    job: RenderJob
+    created: float
+    updated: float
+    attempts: int
+    next_attempt: float
+    last_error: Optional[str]
+    error_kind: Optional[str]
+    http_status: Optional[int]
+    code: Optional[str]
+    description: Optional[str]
+    delivered_at: Optional[float]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["job"] = self.job.to_dict()
+        return data
+
+
+def process_token() -> str:
+    """Who owns a lease or an open row: host, pid and a per-process nonce."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_NONCE}"
+
+
+_NONCE = uuid.uuid4().hex[:8]
+
+
+def _owner_dead(owner: Optional[str]) -> bool:
+    """True when ``owner`` names a process on this host that no longer runs."""
+    if not owner:
+        return True
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False  # another machine's process: only its lease expiry frees it
+    if owner == process_token():
+        return False
+    return not pid_alive(int(pid_text))
+
+
+class Outbox:
+    """A SQLite-backed queue of jobs, safe across threads and processes."""
+
+    def __init__(self, path: os.PathLike[str] | str, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._listeners: list[Callable[[], None]] = []
+        self._db = self._open()
+
+    # -- connection -------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not self.path.exists() or "not a database" not in str(exc) and "malformed" not in str(exc):
+                raise OutboxError(f"Cannot open the outbox {self.path}: {exc}") from exc
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self._clock())}")
+            log.warning("The outbox %s is damaged (%s); moved aside to %s", self.path, exc, aside)
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            try:
+                return self._connect()
+            except sqlite3.Error as again:
+                raise OutboxError(f"Cannot open the outbox {self.path}: {again}") from again
+        except (OSError, sqlite3.Error) as exc:
+            raise OutboxError(f"Cannot open the outbox {self.path}: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None, check_same_thread=False)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed job survives power loss too, not only a killed process.
+            db.execute("PRAGMA synchronous = FULL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise OutboxError(f"The outbox {self.path} was written by a newer RenderTally")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("SELECT count(*) FROM jobs").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        try:
+            os.chmod(self.path, 0o600)
+        except OSError:
+            pass
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not deadlock."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise OutboxError(f"The outbox {self.path} could not be written: {exc}") from exc
+
+    def _read(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, tuple(args)).fetchall()
+            except sqlite3.Error as exc:
+                raise OutboxError(f"The outbox {self.path} could not be read: {exc}") from exc
+
+    # -- listeners ----------------------------------------------------------------------------
+    def on_submit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each job becomes pending (the sender's wake-up)."""
+        self._listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # -- writing ------------------------------------------------------------------------------
+    def submit(self, job: RenderJob) -> int:
+        """Queue a finished job; one durable write. Returns the row id."""
+        now = self._clock()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO jobs (state, job, created, updated, next_attempt) VALUES (?, ?, ?, ?, ?)",
+                (PENDING, _dump(job), now, now, now),
+            )
+        self._notify()
+        return int(cur.lastrowid)
+
+    def open(self, job: RenderJob) -> int:
+        """Journal a render that has started: if this process dies, the next one reports it."""
+        now = self._clock()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO jobs (state, job, created, updated, owner) VALUES (?, ?, ?, ?, ?)",
+                (OPEN, _dump(job), now, now, process_token()),
+            )
+        return int(cur.lastrowid)
+
+    def update_open(self, row_id: int, job: RenderJob) -> None:
+        """Record progress of an open render (frames so far, hours so far)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE jobs SET job = ?, updated = ? WHERE id = ? AND state = ?",
+                (_dump(job), self._clock(), row_id, OPEN),
+            )
+
+    def close_open(self, row_id: int, job: RenderJob) -> None:
+        """The render ended: its final record becomes pending."""
+        now = self._clock()
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE jobs SET job = ?, state = ?, updated = ?, next_attempt = ?, owner = NULL "
+                "WHERE id = ? AND state = ?",
+                (_dump(job), PENDING, now, now, row_id, OPEN),
+            )
+            if cur.rowcount != 1:
+                raise OutboxError(f"Job {row_id} is no longer an open render")
+        self._notify()
+
+    def recover_orphans(self) -> int:
+        """Open renders whose process is gone become pending, as Failed. Returns how many."""
+        now = self._clock()
+        rows = self._read("SELECT id, job, owner, updated FROM jobs WHERE state = ?", (OPEN,))
+        dead = [r for r in rows if _owner_dead(r["owner"]) or now - r["updated"] > STALE_OPEN_SECONDS]
+        for row in dead:
+            job = _load(row["job"]).replace(status=JobStatus.FAILED)
+            with self._tx() as db:
+                db.execute(
+                    "UPDATE jobs SET job = ?, state = ?, updated = ?, next_attempt = ?, owner = NULL, "
+                    "last_error = ? WHERE id = ? AND state = ?",
+                    (_dump(job), PENDING, now, now, "the rendering process ended without finishing",
+                     row["id"], OPEN),
+                )
+            log.warning("Job %s: its render process ended mid-render; reporting it as Failed", row["id"])
+        if dead:
+            self._notify()
+        return len(dead)
+
+    # -- sending ------------------------------------------------------------------------------
+    def claim(self, lease: float) -> Optional[Row]:
+        """Take the oldest due pending row for ``lease`` seconds, counting the attempt; or None."""
+        now = self._clock()
+        with self._tx() as db:
+            candidates = db.execute(
+                "SELECT id, lease_until, owner FROM jobs WHERE state = ? AND next_attempt <= ? "
+                "ORDER BY id LIMIT 50",
+                (PENDING, now),
+            ).fetchall()
+            for cand in candidates:
+                if cand["lease_until"] > now and not _owner_dead(cand["owner"]):
+                    continue
+                db.execute(
+                    "UPDATE jobs SET lease_until = ?, owner = ?, attempts = attempts + 1, updated = ? "
+                    "WHERE id = ?",
+                    (now + lease, process_token(), now, cand["id"]),
+                )
+                return self.get(cand["id"])
+        return None
+
+    def mark_delivered(self, row_id: int, code: str, description: str, status: int) -> None:
+        now = self._clock()
+        self._settle(row_id, DELIVERED, code=code, description=description, http_status=status,
+                     delivered_at=now, last_error=None, error_kind=None)
+
+    def mark_rejected(self, row_id: int, error: str, *, kind: str, status: Optional[int] = None,
+                      code: Optional[str] = None, description: Optional[str] = None) -> None:
+        self._settle(row_id, REJECTED, last_error=error, error_kind=kind, http_status=status,
+                     code=code, description=description)
+
+    def mark_retry(self, row_id: int, error: str, *, kind: str, next_attempt: float,
+                   status: Optional[int] = None) -> None:
+        self._settle(row_id, PENDING, last_error=error, error_kind=kind, http_status=status,
+                     next_attempt=next_attempt)
+
+    def release(self, row_id: int) -> None:
+        """Give a claimed row back untried (e.g. the settings turned out to be incomplete)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE jobs SET lease_until = 0, owner = NULL, attempts = max(attempts - 1, 0) "
+                "WHERE id = ? AND state = ?",
+                (row_id, PENDING),
+            )
+
+    def _settle(self, row_id: int, state: str, **values: Any) -> None:
+        values.update(state=state, updated=self._clock(), lease_until=0, owner=None)
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        with self._tx() as db:
+            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), row_id))  # noqa: S608
+
+    def make_due(self) -> int:
+        """Every pending job becomes due now (a person asked to send now)."""
+        with self._tx() as db:
+            cur = db.execute("UPDATE jobs SET next_attempt = 0 WHERE state = ?", (PENDING,))
+        return cur.rowcount
+
+    def retry(self, row_id: int) -> bool:
+        """A person asks to send a rejected (or waiting) job again now. False if no such job."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE jobs SET state = ?, next_attempt = 0, lease_until = 0, owner = NULL, "
+                "updated = ? WHERE id = ? AND state IN (?, ?)",
+                (PENDING, self._clock(), row_id, PENDING, REJECTED),
+            )
+        if cur.rowcount:
+            self._notify()
+        return bool(cur.rowcount)
+
+    def retry_rejected(self) -> int:
+        """Move every rejected job back to pending; returns how many."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE jobs SET state = ?, next_attempt = 0, updated = ? WHERE state = ?",
+                (PENDING, self._clock(), REJECTED),
+            )
+        if cur.rowcount:
+            self._notify()
+        return cur.rowcount
+
+    # -- reading ------------------------------------------------------------------------------
+    def get(self, row_id: int) -> Optional[Row]:
+        rows = self._read("SELECT * FROM jobs WHERE id = ?", (row_id,))
+        return _row(rows[0]) if rows else None
+
+    def list(self, states: Iterable[str] = STATES, limit: int = 100) -> list[Row]:
+        """Newest first."""
+        wanted = tuple(states)
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._read(
+            f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id DESC LIMIT ?",  # noqa: S608
+            (*wanted, limit),
+        )
+        return [_row(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        rows = self._read("SELECT state, count(*) AS n FROM jobs GROUP BY state")
+        found = {r["state"]: r["n"] for r in rows}
+        return {state: found.get(state, 0) for state in STATES}
+
+    def next_due(self) -> Optional[float]:
+        """When the earliest pending row becomes due (epoch seconds), or None."""
+        rows = self._read(
+            "SELECT min(max(next_attempt, lease_until)) AS due FROM jobs WHERE state = ?", (PENDING,)
+        )
+        return rows[0]["due"] if rows and rows[0]["due"] is not None else None
+
+
+def _dump(job: RenderJob) -> str:
+    return json.dumps(job.to_dict(), sort_keys=True)
+
+
+def _load(text: str) -> RenderJob:
+    return RenderJob.from_dict(json.loads(text))
+
+
+def _row(r: sqlite3.Row) -> Row:
+    return Row(
+        id=r["id"], state=r["state"], job=_load(r["job"]), created=r["created"], updated=r["updated"],
+        attempts=r["attempts"], next_attempt=r["next_attempt"], last_error=r["last_error"],
+        error_kind=r["error_kind"], http_status=r["http_status"], code=r["code"],
+        description=r["description"], delivered_at=r["delivered_at"],
+    )

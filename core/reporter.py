@@ -1,0 +1,100 @@
+"""The reporter: what a host adapter holds — one outbox, one sender, sessions, flush.
+
+One reporter per process (:func:`get_reporter`). Creating it costs one SQLite open; the sender
+thread starts only when asked (Blender with online access off never starts it).
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from . import settings as settings_mod
+from .job import RenderJob, Software
+from .outbox import Outbox
+from .sender import Backoff, Sender
+from .session import RenderSession
+from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+OUTBOX_FILE = "outbox.sqlite3"
+EXIT_FLUSH_SECONDS = 5.0
+
+
+class Reporter:
+    """Outbox + sender + session factory for one process."""
+
+    def __init__(self, home: Optional[Path] = None, *, transport: Optional[Transport] = None,
+                 backoff: Backoff = Backoff()) -> None:
+        self.home = Path(home) if home is not None else settings_mod.home()
+        self.outbox = Outbox(self.home / OUTBOX_FILE)
+        self.transport = transport or Transport()
+        self.sender = Sender(self.outbox, self.transport, backoff=backoff)
+        self.outbox.on_submit(self.sender.wake)
+        self.sending = False
+
+    def start_sending(self) -> None:
+        """Report renders that a dead process left open, then start the background sender."""
+        self.outbox.recover_orphans()
+        self.sender.start()
+        self.sending = True
+
+    def session(self, software: Software | str, software_version: str) -> RenderSession:
+        return RenderSession(self.outbox, software=software, software_version=software_version)
+
+    def job_defaults(self) -> dict[str, Any]:
+        """Job type, mission id and e-mail from the settings, for :meth:`RenderSession.start`."""
+        current = settings_mod.load()
+        return {"job_type": current.job_type, "mission_id": current.mission_id, "email": current.email}
+
+    def submit(self, job: RenderJob) -> int:
+        return self.outbox.submit(job)
+
+    def flush(self, timeout: float, *, force: bool = False) -> bool:
+        """Deliver what is due within ``timeout`` seconds; only if sending is on."""
+        if not self.sending:
+            return False
+        return self.sender.flush(timeout, force=force)
+
+    def close(self, timeout: float = EXIT_FLUSH_SECONDS) -> None:
+        """Bounded flush, then stop the sender without joining a thread stuck in I/O."""
+        if self.sending:
+            self.sender.flush(timeout)
+            self.sender.stop(0.2)
+            self.sending = False
+
+
+_lock = threading.Lock()
+_reporter: Optional[Reporter] = None
+
+
+def get_reporter() -> Reporter:
+    """The process's reporter, created on first use."""
+    global _reporter
+    with _lock:
+        if _reporter is None:
+            _reporter = Reporter()
+            # A bounded courtesy flush; durability never depends on it (jobs are on disk already).
+            atexit.register(_close_at_exit)
+        return _reporter
+
+
+def reset_reporter() -> None:
+    """Forget the process's reporter (tests; settings home changed)."""
+    global _reporter
+    with _lock:
+        if _reporter is not None:
+            _reporter.close(timeout=0)
+            _reporter.outbox.close()
+        _reporter = None
+
+
+def _close_at_exit() -> None:
+    try:
+        if _reporter is not None:
+            _reporter.close()
+    except Exception:  # noqa: BLE001 - never raise during interpreter shutdown
+        log.exception("RenderTally: closing at exit failed")

@@ -1,0 +1,202 @@
+"""The sender: a daemon thread that takes due jobs from the outbox and applies the outcome policy.
+
+The host's thread never waits on it; :meth:`Sender.flush` waits a bounded time and never joins a
+thread stuck in I/O. What a process could not send stays in the outbox for the next one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import threading
+import time
+from typing import Callable, Optional
+
+from .errors import (
+    ConfigurationError,
+    CredentialsRejectedError,
+    DeliveryError,
+    RedirectError,
+    RejectedError,
+    RetryableError,
+    UnexpectedAnswerError,
+)
+from .outbox import Outbox, OutboxError, Row
+from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+SURFACE_AFTER = 3  # a 2xx that is not our answer this many times: say so loudly
+IDLE_POLL = 60.0  # look for jobs other processes left behind this often
+
+
+@dataclasses.dataclass(frozen=True)
+class Backoff:
+    """Capped exponential backoff with jitter; ``attempts`` comes from disk, so a crash loop keeps it."""
+
+    base: float = 15.0
+    cap: float = 3600.0
+
+    def delay(self, attempts: int, floor: Optional[float] = None) -> float:
+        raw = min(self.cap, self.base * 2 ** max(attempts - 1, 0))
+        delay = raw * random.uniform(0.5, 1.0)
+        return max(delay, floor or 0.0)
+
+
+class Sender:
+    """Delivers outbox rows in the background, oldest first."""
+
+    def __init__(self, outbox: Outbox, transport: Transport, *, backoff: Backoff = Backoff(),
+                 lease: float = 120.0, clock: Callable[[], float] = time.time) -> None:
+        self.outbox = outbox
+        self.transport = transport
+        self.backoff = backoff
+        self.lease = lease
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._wake = False
+        self._requested = 0  # flush tickets handed out
+        self._completed = 0  # flush tickets whose pass has ended
+        self._force = False
+        self._stopping = False
+        self._thread: Optional[threading.Thread] = None
+        self._paused_for: Optional[str] = None
+        self.last_error: Optional[str] = None  # what a person should know (shown by UIs)
+
+    # -- control ------------------------------------------------------------------------------
+    def start(self) -> None:
+        with self._cond:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stopping = False
+            self._thread = threading.Thread(target=self._run, name="rendertally-sender", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._wake = True
+            self._cond.notify_all()
+
+    def flush(self, timeout: float, *, force: bool = False) -> bool:
+        """Send what is due (with ``force``: every pending job) for at most ``timeout`` seconds.
+
+        True when a whole pass ended in time; the jobs it could not deliver stay queued.
+        """
+        self.start()
+        deadline = time.monotonic() + max(timeout, 0.0)
+        with self._cond:
+            self._requested += 1
+            ticket = self._requested
+            self._force = self._force or force
+            self._wake = True
+            self._cond.notify_all()
+            while self._completed < ticket:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+            return True
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Ask the thread to end; wait at most ``timeout`` (it is a daemon, never joined for long)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    # -- the worker ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if not self._wake and not self._stopping:
+                    self._cond.wait(self._idle_wait())
+                if self._stopping:
+                    return
+                self._wake = False
+                ticket, force, self._force = self._requested, self._force, False
+            try:
+                self.send_due(force=force)
+            except Exception:  # noqa: BLE001 - the thread must outlive any one bad pass
+                log.exception("RenderTally's sender hit an unexpected error; it will try again")
+            with self._cond:
+                self._completed = max(self._completed, ticket)
+                self._cond.notify_all()
+
+    def _idle_wait(self) -> float:
+        try:
+            due = self.outbox.next_due()
+        except OutboxError:
+            return IDLE_POLL
+        if due is None:
+            return IDLE_POLL
+        return min(max(due - self._clock(), 0.05), IDLE_POLL)
+
+    def send_due(self, *, force: bool = False) -> int:
+        """One pass on the calling thread: deliver due rows until none is left. Returns attempts."""
+        if self._blocked():
+            return 0
+        if force:
+            self.outbox.make_due()
+        attempts = 0
+        while not self._stopping:
+            row = self.outbox.claim(self.lease)
+            if row is None:
+                break
+            attempts += 1
+            if not self._attempt(row):
+                break
+        return attempts
+
+    def _blocked(self) -> bool:
+        current = self.transport.settings()
+        reason = self.transport.blocked_reason(current)
+        if reason is None and self._paused_for is not None:
+            if self._paused_for == self.transport.fingerprint(current):
+                reason = "Sending is paused: the server refused the credentials; change the Id or Key"
+            else:
+                self._paused_for = None
+        if reason:
+            self.last_error = reason
+        return reason is not None
+
+    def _attempt(self, row: Row) -> bool:
+        """Send one claimed row and record the outcome. False: stop this pass."""
+        try:
+            answer = self.transport.send(row.job)
+        except ConfigurationError as exc:
+            self.outbox.release(row.id)
+            self.last_error = str(exc)
+            return False
+        except DeliveryError as exc:
+            return self._record_failure(row, exc)
+        self.outbox.mark_delivered(row.id, answer.code, answer.description, 200)
+        self.last_error = None
+        log.info("Job %s delivered: %s %s", row.id, answer.code, answer.description)
+        return True
+
+    def _record_failure(self, row: Row, exc: DeliveryError) -> bool:
+        self.last_error = f"Job {row.id}: {exc}"
+        if isinstance(exc, RejectedError):
+            kind = "credentials" if isinstance(exc, CredentialsRejectedError) else "rejected"
+            self.outbox.mark_rejected(row.id, str(exc), kind=kind, status=exc.status,
+                                      code=exc.code, description=exc.description)
+            log.error("Job %s rejected by the server: %s", row.id, exc)
+            if kind == "credentials":
+                self._paused_for = self.transport.fingerprint()
+                return False
+            return True
+        floor = exc.retry_after if isinstance(exc, RetryableError) else None
+        if isinstance(exc, RedirectError):
+            kind, floor = "configuration", max(floor or 0.0, 600.0)
+            log.error("Job %s kept: %s", row.id, exc)
+        elif isinstance(exc, UnexpectedAnswerError):
+            kind = "unexpected"
+            level = logging.ERROR if row.attempts >= SURFACE_AFTER else logging.WARNING
+            log.log(level, "Job %s: not the API's answer (attempt %s): %s", row.id, row.attempts, exc)
+        else:
+            kind = "transient"
+            log.warning("Job %s not delivered yet (attempt %s): %s", row.id, row.attempts, exc)
+        next_attempt = self._clock() + self.backoff.delay(row.attempts, floor)
+        self.outbox.mark_retry(row.id, str(exc), kind=kind, next_attempt=next_attempt, status=exc.status)
+        return False  # the API is unwell: leave the rest for later instead of hammering it

@@ -1,0 +1,127 @@
+"""RenderSession: the one state machine every host adapter drives.
+
+``start`` → ``frame_done`` … → ``finish(status)``; ``process_exit`` closes a session that never
+finished (Failed, or Aborted when the user broke it off). Hosts without a cancel or failure
+signal rely on that rule. While a render runs, its record is journalled in the outbox as an
+*open* row, so even a process that is killed mid-render is reported by the next one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from typing import Callable, Optional
+
+from .errors import OutboxError
+from .job import JobStatus, JobType, RenderJob, Software
+from .outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+class RenderSession:
+    """One host's render bookkeeping. Thread-safe; every method returns at once (disk only)."""
+
+    def __init__(self, outbox: Outbox, *, software: Software | str, software_version: str,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> None:
+        self.outbox = outbox
+        self.software = Software.parse(software, "software")
+        self.software_version = software_version
+        self._clock = clock
+        self._now = now
+        self._lock = threading.RLock()
+        self._job: Optional[RenderJob] = None
+        self._row: Optional[int] = None
+        self._started = 0.0
+        self._frames: set[int] = set()
+        self._count = 0
+        self.expected: Optional[int] = None
+        self.last_row: Optional[int] = None
+        self.unsaved: list[RenderJob] = []  # records the disk refused; tried again at each finish
+
+    @property
+    def active(self) -> bool:
+        return self._job is not None
+
+    @property
+    def frames(self) -> int:
+        return self._count
+
+    def start(self, *, engine: str, job_type: JobType | str = JobType.NORMAL,
+              mission_id: Optional[str] = None, email: Optional[str] = None,
+              expected_frames: Optional[int] = None) -> None:
+        """A render began. A session still open from before is closed as Failed first."""
+        with self._lock:
+            if self._job is not None:
+                log.warning("A render started while another was still open; closing that one as Failed")
+                self.finish(JobStatus.FAILED)
+            job = RenderJob(frames=0, render_hours=0, software=self.software, software_version=self.software_version,
+                            render_engine=engine, status=JobStatus.FAILED, job_type=job_type,
+                            run_date=self._now(), mission_id=mission_id, email=email)
+            self._job, self._started, self._frames, self._count = job, self._clock(), set(), 0
+            self.expected = expected_frames
+            self._row = self._journal(lambda: self.outbox.open(job))
+
+    def frame_done(self, frame: Optional[int] = None) -> None:
+        """One frame was rendered (a frame number seen twice counts once)."""
+        with self._lock:
+            if self._job is None:
+                log.debug("frame_done with no render in progress; ignored")
+                return
+            if frame is not None:
+                if frame in self._frames:
+                    return
+                self._frames.add(frame)
+            self._count += 1
+            if self._row is not None:
+                row, job = self._row, self._snapshot(JobStatus.FAILED)
+                self._journal(lambda: self.outbox.update_open(row, job))
+
+    def finish(self, status: JobStatus | str = JobStatus.DONE) -> Optional[RenderJob]:
+        """The render ended with ``status``; its record is queued. Returns it (None if none was open)."""
+        with self._lock:
+            if self._job is None:
+                return None
+            job = self._snapshot(JobStatus.parse(status, "status"))
+            row, self._job, self._row = self._row, None, None
+            try:
+                if row is not None:
+                    self.outbox.close_open(row, job)
+                    self.last_row = row
+                else:
+                    self.last_row = self.outbox.submit(job)
+            except OutboxError as exc:
+                log.error("Could not save the render record (kept in memory for now): %s", exc)
+                self.unsaved.append(job)
+                return job
+            self._save_unsaved()
+        return job
+
+    def _save_unsaved(self) -> None:
+        while self.unsaved:
+            try:
+                self.outbox.submit(self.unsaved[0])
+            except OutboxError:
+                return
+            self.unsaved.pop(0)
+
+    def process_exit(self, *, aborted: bool = False) -> Optional[RenderJob]:
+        """The host is exiting: an open render is reported as Aborted (user) or Failed."""
+        with self._lock:
+            self._save_unsaved()
+            return self.finish(JobStatus.ABORTED if aborted else JobStatus.FAILED)
+
+    def _snapshot(self, status: JobStatus) -> RenderJob:
+        assert self._job is not None
+        hours = max(self._clock() - self._started, 0.0) / 3600.0
+        return self._job.replace(frames=self._count, render_hours=hours, status=status)
+
+    def _journal(self, write: Callable[[], Optional[int]]) -> Optional[int]:
+        # A full or read-only disk must not stop the render; the final record is tried again at finish.
+        try:
+            return write()
+        except OutboxError as exc:
+            log.warning("Could not journal the render in progress: %s", exc)
+            return None

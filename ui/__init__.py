@@ -1,0 +1,1 @@
+"""The Qt settings panel. The only package that imports Qt."""
