@@ -14,6 +14,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from . import __version__
 from .errors import (
@@ -94,8 +95,9 @@ class Client:
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
         self._session = requests.Session()
-        # certifi's bundle (requests' default) unless the studio names its own CA bundle.
-        self._session.verify = ca_bundle or True
+        # certifi's bundle (requests' default) unless the studio names its own CA bundle. Passed
+        # per request: requests lets REQUESTS_CA_BUNDLE override a Session's verify setting.
+        self._verify: str | bool = ca_bundle or True
         if proxy:
             self._session.proxies = {"http": proxy, "https": proxy}
         self._session.headers["User-Agent"] = f"RenderTally/{__version__}"
@@ -113,6 +115,7 @@ class Client:
                 data=body,
                 headers={"Content-Type": content_type, "Accept": accept},
                 timeout=self.timeout,
+                verify=self._verify,
                 allow_redirects=False,  # a redirect must never carry the Key elsewhere
                 stream=True,
             )
@@ -126,7 +129,7 @@ class Client:
             raise TransportError(f"No answer from {self.url} in time: {_reason(exc)}") from exc
         except requests.exceptions.ProxyError as exc:
             raise TransportError(f"The proxy refused the connection: {_reason(exc)}") from exc
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise TransportError(f"Could not reach {self.url}: {_reason(exc)}") from exc
         return self._outcome(response, payload)
 
@@ -134,7 +137,8 @@ class Client:
         """GET the endpoint without credentials (it answers 405 or similar): proves DNS, TLS and
         HTTP work without posting a job. Returns the HTTP status."""
         try:
-            response = self._session.get(self.url, timeout=self.timeout, allow_redirects=False, stream=True)
+            response = self._session.get(self.url, timeout=self.timeout, verify=self._verify,
+                                         allow_redirects=False, stream=True)
             response.close()
         except requests.exceptions.RequestException as exc:
             raise TransportError(f"Could not reach {self.url}: {_reason(exc)}") from exc
@@ -142,9 +146,15 @@ class Client:
 
     def _read(self, response: requests.Response, started: float) -> bytes:
         # requests' read timeout is per socket read: a server that trickles bytes never trips it,
-        # so the body is read in chunks against an overall deadline and a size cap.
+        # so the body is read as it arrives (read1: whatever one recv gives) against an overall
+        # deadline and a size cap. urllib3 1.x has no read1: fall back to a byte at a time.
+        raw = response.raw
+        read1 = getattr(raw, "read1", None)
         chunks, size = [], 0
-        for chunk in response.iter_content(chunk_size=4096):
+        while True:
+            chunk = read1(4096, decode_content=True) if read1 else raw.read(1, decode_content=True)
+            if not chunk:
+                break
             chunks.append(chunk)
             size += len(chunk)
             if size > MAX_ANSWER_BYTES:

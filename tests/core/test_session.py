@@ -1,0 +1,122 @@
+"""RenderSession: the state machine every host adapter drives."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rendertally.core.errors import OutboxError
+from rendertally.core.job import JobStatus, JobType
+from rendertally.core.outbox import OPEN, PENDING, Outbox
+from rendertally.core.session import RenderSession
+
+START = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    box = Outbox(tmp_path / "outbox.sqlite3")
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def make_session(outbox):
+    """Factory: a Maya session with a controllable monotonic clock."""
+
+    def make(**kwargs):
+        clock = Clock()
+        session = RenderSession(outbox, software="MAY", software_version="2026", clock=clock,
+                                now=lambda: START, **kwargs)
+        return session, clock
+
+    return make
+
+
+def test_full_render_is_queued_with_frames_hours_and_start_time(make_session, outbox):
+    """start, frames, finish(Done) → one pending job with wall-clock hours and the start time."""
+    session, clock = make_session()
+    session.start(engine="Arnold", job_type="economy", mission_id="77", email="a@b.co")
+    for frame in (1, 2, 3):
+        clock.now += 600
+        session.frame_done(frame)
+    job = session.finish(JobStatus.DONE)
+    assert (job.frames, job.render_hours, job.status, job.job_type) == (3, 0.5, JobStatus.DONE, JobType.ECONOMY)
+    assert (job.run_date, job.mission_id, job.render_engine) == (START, "77", "Arnold")
+    row = outbox.get(session.last_row)
+    assert (row.state, row.job) == (PENDING, job)
+
+
+def test_progress_is_journalled_while_rendering(make_session, outbox):
+    """While rendering, the outbox holds an open row with the frames so far, marked Failed."""
+    session, _ = make_session()
+    session.start(engine="Arnold")
+    session.frame_done(1)
+    (row,) = outbox.list([OPEN])
+    assert (row.job.frames, row.job.status) == (1, JobStatus.FAILED)
+
+
+def test_a_frame_reported_twice_counts_once(make_session):
+    """Hosts that fire post-frame twice for one frame do not double the count."""
+    session, _ = make_session()
+    session.start(engine="Arnold")
+    for frame in (1, 1, 2, None, None):
+        session.frame_done(frame)
+    assert session.frames == 4  # 1, 2 and two frames without numbers
+
+
+def test_process_exit_closes_an_open_session_as_failed_or_aborted(make_session):
+    """An open session at exit is Failed, or Aborted when the user broke it off."""
+    session, _ = make_session()
+    session.start(engine="Scanline")
+    assert session.process_exit().status is JobStatus.FAILED
+    session.start(engine="Scanline")
+    assert session.process_exit(aborted=True).status is JobStatus.ABORTED
+    assert session.process_exit() is None
+
+
+def test_a_new_start_closes_the_unfinished_one_as_failed(make_session, outbox):
+    """A start without an end before it reports the earlier render as Failed."""
+    session, _ = make_session()
+    session.start(engine="V-Ray")
+    session.frame_done(1)
+    session.start(engine="V-Ray")
+    (row,) = outbox.list([PENDING])
+    assert (row.job.status, row.job.frames) == (JobStatus.FAILED, 1)
+    assert session.active
+
+
+def test_frame_done_and_finish_without_start_are_harmless(make_session, outbox):
+    """Stray events (a host firing post-render twice) do nothing."""
+    session, _ = make_session()
+    session.frame_done(1)
+    assert session.finish() is None
+    assert outbox.list() == []
+
+
+def test_a_disk_error_keeps_the_record_in_memory_and_retries(make_session, outbox, monkeypatch):
+    """When the disk refuses the final write, the job is kept and saved on the next chance."""
+    session, _ = make_session()
+    session.start(engine="Arnold")
+    real_close, real_submit = outbox.close_open, outbox.submit
+
+    def refuse(*args, **kwargs):
+        raise OutboxError("disk full")
+
+    monkeypatch.setattr(outbox, "close_open", refuse)
+    monkeypatch.setattr(outbox, "submit", refuse)
+    job = session.finish()
+    assert session.unsaved == [job]
+    monkeypatch.setattr(outbox, "close_open", real_close)
+    monkeypatch.setattr(outbox, "submit", real_submit)
+    session.process_exit()
+    assert session.unsaved == []
+    assert [r.job for r in outbox.list([PENDING])] == [job]
