@@ -11,7 +11,8 @@ import json
 import logging
 import sys
 import time
-from typing import Callable, Optional, Sequence
+from collections.abc import Sequence
+from typing import Callable
 
 from . import __version__
 from . import settings as settings_mod
@@ -25,7 +26,7 @@ OK, FAILED, INVALID, REJECTED_EXIT, NOT_YET = 0, 1, 2, 3, 75
 log = logging.getLogger(__name__)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -51,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"RenderTally {__version__}")
     parser.add_argument("--debug", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_report, _add_outbox, _add_settings, _add_tools):
+        add(sub)
+    return parser
 
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
     rep = sub.add_parser("report", help="report one render job")
     rep.add_argument("--frames", type=int, required=True)
     rep.add_argument("--render-hours", required=True)
@@ -65,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--wait", type=float, default=10.0, help="seconds to wait for delivery (0: only queue)")
     rep.set_defaults(func=cmd_report)
 
+
+def _add_outbox(sub: argparse._SubParsersAction) -> None:
     box = sub.add_parser("outbox", help="what was reported and what is waiting").add_subparsers(
         dest="action", required=True, metavar="ACTION")
     lst = box.add_parser("list", help="jobs not yet delivered (--all: with the history)")
@@ -85,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     retry.add_argument("--wait", type=float, default=10.0)
     retry.set_defaults(func=cmd_outbox_retry)
 
+
+def _add_settings(sub: argparse._SubParsersAction) -> None:
     cfg = sub.add_parser("settings", help="show or change the settings")
     cfg.add_argument("--gui", action="store_true", help="open the settings panel")
     cfg.add_argument("--screenshot", metavar="PATH", help="with --gui: render the panel to a PNG and exit")
@@ -97,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_settings_set)
     cfg_sub.add_parser("path", help="where settings and the outbox live").set_defaults(func=cmd_settings_path)
 
+
+def _add_tools(sub: argparse._SubParsersAction) -> None:
     sbx = sub.add_parser("sandbox", help="run a local stand-in for the API")
     sbx.add_argument("--host", default="127.0.0.1")
     sbx.add_argument("--port", type=int, default=0)
@@ -112,7 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("host")
     bld.add_argument("--out", default="dist")
     bld.set_defaults(func=cmd_build)
-    return parser
 
 
 # -- report -------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import email.utils
 import ipaddress
 import logging
 import time
-from typing import Optional
 from urllib.parse import urlsplit
 
 import requests
@@ -60,7 +59,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (seconds or HTTP-date), clamped; None if unusable."""
     if not value:
         return None
@@ -85,8 +84,8 @@ class Client:
         self,
         base_url: str,
         *,
-        ca_bundle: Optional[str] = None,
-        proxy: Optional[str] = None,
+        ca_bundle: str | None = None,
+        proxy: str | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
         deadline: float = 30.0,
@@ -107,7 +106,7 @@ class Client:
 
     def post(self, body: bytes, content_type: str) -> Answer:
         """Send one body; return the answer (check ``.ok``) or raise a :class:`DeliveryError`."""
-        accept = content_type.split(";")[0]
+        accept = content_type.split(";", maxsplit=1)[0]
         started = time.monotonic()
         try:
             response = self._session.post(

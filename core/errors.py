@@ -7,8 +7,6 @@ No message ever carries the Key.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 
 class RenderTallyError(Exception):
     """Root of every RenderTally error."""
@@ -36,7 +34,7 @@ class OutboxError(RenderTallyError):
 class DeliveryError(RenderTallyError):
     """Sending a job did not end in a delivered record."""
 
-    def __init__(self, message: str, *, status: Optional[int] = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
@@ -47,7 +45,7 @@ class RetryableError(DeliveryError):
     retryable = True
 
     def __init__(
-        self, message: str, *, status: Optional[int] = None, retry_after: Optional[float] = None
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
     ) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
@@ -70,7 +68,7 @@ class RedirectError(DeliveryError):
 
     retryable = True
 
-    def __init__(self, message: str, *, status: Optional[int] = None, location: str = "") -> None:
+    def __init__(self, message: str, *, status: int | None = None, location: str = "") -> None:
         super().__init__(message, status=status)
         self.location = location
 
@@ -82,9 +80,9 @@ class RejectedError(DeliveryError):
         self,
         message: str,
         *,
-        status: Optional[int] = None,
-        code: Optional[str] = None,
-        description: Optional[str] = None,
+        status: int | None = None,
+        code: str | None = None,
+        description: str | None = None,
     ) -> None:
         super().__init__(message, status=status)
         self.code = code

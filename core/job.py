@@ -11,8 +11,9 @@ import datetime as dt
 import enum
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping, Optional, Union
+from typing import Any
 
 from .errors import ValidationError
 
@@ -31,7 +32,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class _Choice(str, enum.Enum):
     @classmethod
-    def parse(cls, value: Union[str, _Choice], field: str) -> Any:
+    def parse(cls, value: str | _Choice, field: str) -> Any:
         """Accept a member, its wire value ("1") or its name ("done", case-insensitive)."""
         if isinstance(value, cls):
             return value
@@ -62,7 +63,7 @@ class Software(_Choice):
     MAY = "MAY"
 
 
-def clean_text(value: Any, field: str, *, limit: int = MAX_TEXT, required: bool = True) -> Optional[str]:
+def clean_text(value: Any, field: str, *, limit: int = MAX_TEXT, required: bool = True) -> str | None:
     """Return ``value`` as a trimmed string XML can carry, or raise naming ``field``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -80,7 +81,7 @@ def clean_text(value: Any, field: str, *, limit: int = MAX_TEXT, required: bool 
     return text
 
 
-def clean_email(value: Any, field: str = "email") -> Optional[str]:
+def clean_email(value: Any, field: str = "email") -> str | None:
     """An optional e-mail address, checked for the obvious shape only."""
     text = clean_text(value, field, limit=MAX_EMAIL, required=False)
     if text is not None and not _EMAIL.match(text):
@@ -139,8 +140,8 @@ class RenderJob:
     status: JobStatus = JobStatus.DONE
     job_type: JobType = JobType.NORMAL
     run_date: dt.datetime = dataclasses.field(default_factory=lambda: dt.datetime.now(UTC))
-    mission_id: Optional[str] = None
-    email: Optional[str] = None
+    mission_id: str | None = None
+    email: str | None = None
 
     def __post_init__(self) -> None:
         fix = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ ACCOUNT = "api-key"
 TIMEOUT = 3.0
 
 _broken = False
-_cache: dict[str, Optional[str]] = {}
+_cache: dict[str, str | None] = {}
 
 
 def enabled() -> bool:
@@ -31,11 +31,11 @@ def enabled() -> bool:
         from keyring.backends import fail
     except Exception:  # noqa: BLE001 - any import problem means "no keyring"
         return False
-    backend = _call(lambda: keyring.get_keyring())
+    backend = _call(keyring.get_keyring)
     return backend is not None and not isinstance(backend, fail.Keyring)
 
 
-def get_key() -> Optional[str]:
+def get_key() -> str | None:
     """The stored Key, or None (not stored, or the keyring is unusable)."""
     if ACCOUNT in _cache:
         return _cache[ACCOUNT]
@@ -49,7 +49,7 @@ def get_key() -> Optional[str]:
     return key
 
 
-def set_key(key: Optional[str]) -> bool:
+def set_key(key: str | None) -> bool:
     """Store (or with None, delete) the Key; True if the keyring now holds the truth."""
     if not enabled():
         return False

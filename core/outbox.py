@@ -17,8 +17,9 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable
 
 from .errors import OutboxError
 from .job import JobStatus, RenderJob
@@ -66,12 +67,12 @@ class Row:
     updated: float
     attempts: int
     next_attempt: float
-    last_error: Optional[str]
-    error_kind: Optional[str]
-    http_status: Optional[int]
-    code: Optional[str]
-    description: Optional[str]
-    delivered_at: Optional[float]
+    last_error: str | None
+    error_kind: str | None
+    http_status: int | None
+    code: str | None
+    description: str | None
+    delivered_at: float | None
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -87,7 +88,7 @@ def process_token() -> str:
 _NONCE = uuid.uuid4().hex[:8]
 
 
-def _owner_dead(owner: Optional[str]) -> bool:
+def _owner_dead(owner: str | None) -> bool:
     """True when ``owner`` names a process on this host that no longer runs."""
     if not owner:
         return True
@@ -251,7 +252,7 @@ class Outbox:
         return len(dead)
 
     # -- sending ------------------------------------------------------------------------------
-    def claim(self, lease: float) -> Optional[Row]:
+    def claim(self, lease: float) -> Row | None:
         """Take the oldest due pending row for ``lease`` seconds, counting the attempt; or None."""
         now = self._clock()
         with self._tx() as db:
@@ -276,13 +277,13 @@ class Outbox:
         self._settle(row_id, DELIVERED, code=code, description=description, http_status=status,
                      delivered_at=now, last_error=None, error_kind=None)
 
-    def mark_rejected(self, row_id: int, error: str, *, kind: str, status: Optional[int] = None,
-                      code: Optional[str] = None, description: Optional[str] = None) -> None:
+    def mark_rejected(self, row_id: int, error: str, *, kind: str, status: int | None = None,
+                      code: str | None = None, description: str | None = None) -> None:
         self._settle(row_id, REJECTED, last_error=error, error_kind=kind, http_status=status,
                      code=code, description=description)
 
     def mark_retry(self, row_id: int, error: str, *, kind: str, next_attempt: float,
-                   status: Optional[int] = None) -> None:
+                   status: int | None = None) -> None:
         self._settle(row_id, PENDING, last_error=error, error_kind=kind, http_status=status,
                      next_attempt=next_attempt)
 
@@ -331,7 +332,7 @@ class Outbox:
         return cur.rowcount
 
     # -- reading ------------------------------------------------------------------------------
-    def get(self, row_id: int) -> Optional[Row]:
+    def get(self, row_id: int) -> Row | None:
         rows = self._read("SELECT * FROM jobs WHERE id = ?", (row_id,))
         return _row(rows[0]) if rows else None
 
@@ -350,7 +351,7 @@ class Outbox:
         found = {r["state"]: r["n"] for r in rows}
         return {state: found.get(state, 0) for state in STATES}
 
-    def next_due(self) -> Optional[float]:
+    def next_due(self) -> float | None:
         """When the earliest pending row becomes due (epoch seconds), or None."""
         rows = self._read(
             "SELECT min(max(next_attempt, lease_until)) AS due FROM jobs WHERE state = ?", (PENDING,)

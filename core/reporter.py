@@ -9,12 +9,12 @@ import atexit
 import logging
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from . import settings as settings_mod
 from .job import RenderJob, Software
 from .outbox import Outbox
-from .sender import Backoff, Sender
+from .sender import DEFAULT_BACKOFF, Backoff, Sender
 from .session import RenderSession
 from .transport import Transport
 
@@ -27,8 +27,8 @@ EXIT_FLUSH_SECONDS = 5.0
 class Reporter:
     """Outbox + sender + session factory for one process."""
 
-    def __init__(self, home: Optional[Path] = None, *, transport: Optional[Transport] = None,
-                 backoff: Backoff = Backoff()) -> None:
+    def __init__(self, home: Path | None = None, *, transport: Transport | None = None,
+                 backoff: Backoff = DEFAULT_BACKOFF) -> None:
         self.home = Path(home) if home is not None else settings_mod.home()
         self.outbox = Outbox(self.home / OUTBOX_FILE)
         self.transport = transport or Transport()
@@ -68,7 +68,7 @@ class Reporter:
 
 
 _lock = threading.Lock()
-_reporter: Optional[Reporter] = None
+_reporter: Reporter | None = None
 
 
 def get_reporter() -> Reporter:

@@ -372,7 +372,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(411, b"<h2>Length Required</h2>", "text/html; charset=us-ascii")
                 return None
             return b""
-        if not length_text.strip().isdigit():
+        if not re.fullmatch(r"[0-9]+", length_text.strip()):
             self.close_connection = True
             self._send(400, b"<h2>Bad Request - Invalid Content Length</h2>", "text/html; charset=us-ascii")
             return None
@@ -437,6 +437,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(503, error_body("json", "The service is unavailable."), "application/json; charset=utf-8",
                        {"Retry-After": "2"})
         elif fault == "garbage":
+            # Bytes that are neither JSON nor XML (gzip-like, as from a proxy that compresses unasked).
             self._send(200, b"\x1f\x8b\x08" + os.urandom(509), "text/plain")
         elif fault == "html200":
             self._send(200, _PAGE_PROXY, "text/html; charset=utf-8")

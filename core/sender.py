@@ -10,7 +10,7 @@ import logging
 import random
 import threading
 import time
-from typing import Callable, Optional
+from typing import Callable
 
 from .errors import (
     ConfigurationError,
@@ -37,20 +37,23 @@ class Backoff:
     base: float = 15.0
     cap: float = 3600.0
 
-    def delay(self, attempts: int, floor: Optional[float] = None) -> float:
+    def delay(self, attempts: int, floor: float | None = None) -> float:
         raw = min(self.cap, self.base * 2 ** max(attempts - 1, 0))
         delay = raw * random.uniform(0.5, 1.0)
         return max(delay, floor or 0.0)
 
 
+DEFAULT_BACKOFF = Backoff()
+
+
 class Sender:
     """Delivers outbox rows in the background, oldest first."""
 
-    def __init__(self, outbox: Outbox, transport: Transport, *, backoff: Backoff = Backoff(),
+    def __init__(self, outbox: Outbox, transport: Transport, *, backoff: Backoff | None = None,
                  lease: float = 120.0, clock: Callable[[], float] = time.time) -> None:
         self.outbox = outbox
         self.transport = transport
-        self.backoff = backoff
+        self.backoff = backoff or DEFAULT_BACKOFF
         self.lease = lease
         self._clock = clock
         self._cond = threading.Condition()
@@ -59,9 +62,9 @@ class Sender:
         self._completed = 0  # flush tickets whose pass has ended
         self._force = False
         self._stopping = False
-        self._thread: Optional[threading.Thread] = None
-        self._paused_for: Optional[str] = None
-        self.last_error: Optional[str] = None  # what a person should know (shown by UIs)
+        self._thread: threading.Thread | None = None
+        self._paused_for: str | None = None
+        self.last_error: str | None = None  # what a person should know (shown by UIs)
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> None:

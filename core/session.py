@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from typing import Callable, Optional
+from typing import Callable
 
 from .errors import OutboxError
 from .job import JobStatus, JobType, RenderJob, Software
@@ -32,13 +32,13 @@ class RenderSession:
         self._clock = clock
         self._now = now
         self._lock = threading.RLock()
-        self._job: Optional[RenderJob] = None
-        self._row: Optional[int] = None
+        self._job: RenderJob | None = None
+        self._row: int | None = None
         self._started = 0.0
         self._frames: set[int] = set()
         self._count = 0
-        self.expected: Optional[int] = None
-        self.last_row: Optional[int] = None
+        self.expected: int | None = None
+        self.last_row: int | None = None
         self.unsaved: list[RenderJob] = []  # records the disk refused; tried again at each finish
 
     @property
@@ -50,8 +50,8 @@ class RenderSession:
         return self._count
 
     def start(self, *, engine: str, job_type: JobType | str = JobType.NORMAL,
-              mission_id: Optional[str] = None, email: Optional[str] = None,
-              expected_frames: Optional[int] = None) -> None:
+              mission_id: str | None = None, email: str | None = None,
+              expected_frames: int | None = None) -> None:
         """A render began. A session still open from before is closed as Failed first."""
         with self._lock:
             if self._job is not None:
@@ -64,7 +64,7 @@ class RenderSession:
             self.expected = expected_frames
             self._row = self._journal(lambda: self.outbox.open(job))
 
-    def frame_done(self, frame: Optional[int] = None) -> None:
+    def frame_done(self, frame: int | None = None) -> None:
         """One frame was rendered (a frame number seen twice counts once)."""
         with self._lock:
             if self._job is None:
@@ -79,7 +79,7 @@ class RenderSession:
                 row, job = self._row, self._snapshot(JobStatus.FAILED)
                 self._journal(lambda: self.outbox.update_open(row, job))
 
-    def finish(self, status: JobStatus | str = JobStatus.DONE) -> Optional[RenderJob]:
+    def finish(self, status: JobStatus | str = JobStatus.DONE) -> RenderJob | None:
         """The render ended with ``status``; its record is queued. Returns it (None if none was open)."""
         with self._lock:
             if self._job is None:
@@ -107,7 +107,7 @@ class RenderSession:
                 return
             self.unsaved.pop(0)
 
-    def process_exit(self, *, aborted: bool = False) -> Optional[RenderJob]:
+    def process_exit(self, *, aborted: bool = False) -> RenderJob | None:
         """The host is exiting: an open render is reported as Aborted (user) or Failed."""
         with self._lock:
             self._save_unsaved()
@@ -118,7 +118,7 @@ class RenderSession:
         hours = max(self._clock() - self._started, 0.0) / 3600.0
         return self._job.replace(frames=self._count, render_hours=hours, status=status)
 
-    def _journal(self, write: Callable[[], Optional[int]]) -> Optional[int]:
+    def _journal(self, write: Callable[[], int | None]) -> int | None:
         # A full or read-only disk must not stop the render; the final record is tried again at finish.
         try:
             return write()

@@ -13,8 +13,9 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable
 
 from . import keystore
 from .client import endpoint_url
@@ -28,15 +29,15 @@ DEFAULT_URL = "https://big.stratuscore.com"
 FILE_NAME = "settings.json"
 
 
-def _text(name: str, limit: int = 200) -> Callable[[Any], Optional[str]]:
+def _text(name: str, limit: int = 200) -> Callable[[Any], str | None]:
     return lambda value: clean_text(value, name, limit=limit, required=False)
 
 
-def _job_type(value: Any) -> Optional[str]:
+def _job_type(value: Any) -> str | None:
     return JobType.parse(value, "job_type").name.lower() if value not in (None, "") else None
 
 
-def _url(value: Any) -> Optional[str]:
+def _url(value: Any) -> str | None:
     text = clean_text(value, "url", required=False)
     if text is None:
         return None
@@ -47,21 +48,21 @@ def _url(value: Any) -> Optional[str]:
     return text.rstrip("/")
 
 
-def _format(value: Any) -> Optional[str]:
+def _format(value: Any) -> str | None:
     text = clean_text(value, "format", required=False)
     if text is not None and text.lower() not in FORMATS:
         raise ValidationError("format", f"must be json or xml, not {text!r}")
     return text.lower() if text else None
 
 
-def _proxy(value: Any) -> Optional[str]:
+def _proxy(value: Any) -> str | None:
     text = clean_text(value, "proxy", required=False)
     if text is not None and not text.lower().startswith(("http://", "https://", "socks5://", "socks5h://")):
         raise ValidationError("proxy", f"{text!r} is not a proxy URL like http://proxy.example.com:3128")
     return text
 
 
-def _ca_bundle(value: Any) -> Optional[str]:
+def _ca_bundle(value: Any) -> str | None:
     text = clean_text(value, "ca_bundle", limit=1024, required=False)
     if text is not None and not Path(text).expanduser().is_file():
         raise ValidationError("ca_bundle", f"no file at {text!r}; give the path of a PEM CA bundle")
@@ -69,7 +70,7 @@ def _ca_bundle(value: Any) -> Optional[str]:
 
 
 # name -> (cleaner, default). Order is the order shown to people.
-FIELDS: dict[str, tuple[Callable[[Any], Optional[str]], Optional[str]]] = {
+FIELDS: dict[str, tuple[Callable[[Any], str | None], str | None]] = {
     "id": (_text("id", 100), None),
     "key": (_text("key", 200), None),
     "email": (clean_email, None),
@@ -104,15 +105,15 @@ def user_file() -> Path:
 class Settings:
     """The effective settings, where each came from, and which are fixed. ``repr`` hides the Key."""
 
-    id: Optional[str] = None
-    key: Optional[str] = dataclasses.field(default=None, repr=False)
-    email: Optional[str] = None
+    id: str | None = None
+    key: str | None = dataclasses.field(default=None, repr=False)
+    email: str | None = None
     job_type: str = "normal"
-    mission_id: Optional[str] = None
+    mission_id: str | None = None
     url: str = DEFAULT_URL
     format: str = "json"
-    proxy: Optional[str] = None
-    ca_bundle: Optional[str] = None
+    proxy: str | None = None
+    ca_bundle: str | None = None
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
     fixed: frozenset = dataclasses.field(default_factory=frozenset, compare=False)
     problems: tuple = dataclasses.field(default=(), compare=False)
@@ -213,7 +214,7 @@ def save(changes: Mapping[str, Any]) -> Settings:
     when a field is fixed by the environment or the site config. Nothing is written on error.
     """
     current = load()
-    cleaned: dict[str, Optional[str]] = {}
+    cleaned: dict[str, str | None] = {}
     for name, raw in changes.items():
         if name not in FIELDS:
             raise ValidationError(name, f"is not a setting; known settings: {', '.join(FIELDS)}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from typing import Callable, Optional
+from typing import Callable
 
 from . import settings as settings_mod
 from .client import Client
@@ -23,14 +23,14 @@ class Transport:
     def __init__(self, load_settings: Callable[[], Settings] = settings_mod.load, **client_options: float) -> None:
         self._load = load_settings
         self._client_options = client_options
-        self._client: Optional[Client] = None
-        self._client_key: Optional[tuple] = None
+        self._client: Client | None = None
+        self._client_key: tuple | None = None
         self._lock = threading.Lock()
 
     def settings(self) -> Settings:
         return self._load()
 
-    def blocked_reason(self, current: Optional[Settings] = None) -> Optional[str]:
+    def blocked_reason(self, current: Settings | None = None) -> str | None:
         """Why nothing can be sent now (missing Id/Key, bad URL), or None."""
         current = current or self._load()
         try:
@@ -40,7 +40,7 @@ class Transport:
             return str(exc)
         return None
 
-    def fingerprint(self, current: Optional[Settings] = None) -> str:
+    def fingerprint(self, current: Settings | None = None) -> str:
         """Identifies the credentials in use, in memory only (the Key is never written)."""
         current = current or self._load()
         return hashlib.sha256(f"{current.id}\0{current.key}\0{current.url}".encode()).hexdigest()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
-from typing import Any, Optional
+from typing import Any
 from xml.sax.saxutils import escape
 
 from . import __version__
@@ -54,7 +54,7 @@ class Answer:
         return self.code == SUCCESS
 
 
-def request_fields(job: RenderJob, email: Optional[str] = None) -> dict[str, Optional[str]]:
+def request_fields(job: RenderJob, email: str | None = None) -> dict[str, str | None]:
     """The ``Request`` object: every value a string or None, in the help page's order."""
     values = {
         "MissionId": job.mission_id,
@@ -76,7 +76,7 @@ def request_fields(job: RenderJob, email: Optional[str] = None) -> dict[str, Opt
     return {name: values[name] for name in REQUEST_FIELDS}
 
 
-def encode(job: RenderJob, credentials: Credentials, fmt: str = "json", email: Optional[str] = None) -> tuple[bytes, str]:
+def encode(job: RenderJob, credentials: Credentials, fmt: str = "json", email: str | None = None) -> tuple[bytes, str]:
     """The request body and its Content-Type for ``fmt`` ("json" or "xml")."""
     request = request_fields(job, email)
     if fmt == "json":
@@ -92,7 +92,7 @@ def _text(value: str) -> str:
     return escape(value).replace("\r", "&#xD;")
 
 
-def _encode_xml(credentials: Credentials, request: dict[str, Optional[str]]) -> bytes:
+def _encode_xml(credentials: Credentials, request: dict[str, str | None]) -> bytes:
     parts = [f'<RenderJobBindingModel xmlns:i="{NS_XSI}" xmlns="{NS_ROOT}">']
     parts.append(f'<Authentication xmlns:d2p1="{NS_MODELS}">')
     parts.append(f"<d2p1:Id>{_text(credentials.id)}</d2p1:Id>")
@@ -129,7 +129,7 @@ def parse_answer(body: bytes, content_type: str = "") -> Answer:
         return _parse_xml(text)
     if text.startswith("{"):
         return _parse_json(text)
-    kind = content_type.split(";")[0].strip() or "unknown content type"
+    kind = content_type.split(";", maxsplit=1)[0].strip() or "unknown content type"
     raise UnexpectedAnswerError(f"the answer is not JSON or XML ({kind}): {_snippet(text)}")
 
 
@@ -163,7 +163,7 @@ def _parse_xml(text: str) -> Answer:
     if "<!DOCTYPE" in text[:1024].upper() or "<!ENTITY" in text.upper():
         raise UnexpectedAnswerError(f"the answer is an HTML or DTD document: {_snippet(text)}")
     try:
-        root = ET.fromstring(text)
+        root = ET.fromstring(text)  # noqa: S314 - DTDs refused above; size capped
     except ET.ParseError:
         raise UnexpectedAnswerError(f"the answer is not well-formed XML: {_snippet(text)}") from None
     if root.tag == "Error" and root.find("ModelState") is not None:
