@@ -11,10 +11,10 @@ from typing import Callable
 
 from . import settings as settings_mod
 from .client import Client
-from .errors import ConfigurationError
+from .errors import ConfigurationError, DeliveryError
 from .job import RenderJob
 from .settings import Settings
-from .wire import Answer, encode
+from .wire import Answer, encode, mask_text
 
 
 class Transport:
@@ -50,7 +50,15 @@ class Transport:
         current = self._load()
         credentials = current.credentials()
         body, content_type = encode(job, credentials, current.format, email=current.email)
-        return self._client_for(current).post(body, content_type)
+        try:
+            return self._client_for(current).post(body, content_type)
+        except DeliveryError as exc:
+            # A ModelState error may quote the Key back; it must not reach logs or the outbox.
+            exc.args = tuple(mask_text(a, credentials.key) if isinstance(a, str) else a for a in exc.args)
+            for name in ("description", "location"):
+                if isinstance(getattr(exc, name, None), str):
+                    setattr(exc, name, mask_text(getattr(exc, name), credentials.key))
+            raise
 
     def _client_for(self, current: Settings) -> Client:
         key = (current.url, current.proxy, current.ca_bundle)

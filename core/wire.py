@@ -114,6 +114,11 @@ def mask(body: bytes, key: str) -> bytes:
     return body
 
 
+def mask_text(text: str, key: str) -> str:
+    """``text`` with the Key (raw or escaped) masked: servers may quote a bad value back."""
+    return mask(text.encode("utf-8"), key).decode("utf-8") if key and text else text
+
+
 def parse_answer(body: bytes, content_type: str = "") -> Answer:
     """Read the API's answer, JSON or XML, whatever prefixes the server picked.
 

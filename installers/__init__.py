@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Union
 
 from rendertally.core.errors import ConfigurationError
 
@@ -11,7 +10,7 @@ from rendertally.core.errors import ConfigurationError
 BUILDERS = {"blender": "rendertally.installers.blender"}
 
 
-def build(host: str, out_dir: Union[str, Path]) -> list[Path]:
+def build(host: str, out_dir: str | Path) -> list[Path]:
     """Build ``host``'s artifact(s) into ``out_dir``; returns the written paths."""
     name = host.strip().lower()
     if name not in BUILDERS:

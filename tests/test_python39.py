@@ -1,0 +1,79 @@
+"""The core runs on the oldest host Python (3.9, Maya 2023 and Max 2023)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rendertally"
+
+SCRIPT = textwrap.dedent("""
+    import importlib, pkgutil, sys
+    assert sys.version_info[:2] == (3, 9), sys.version
+    import rendertally.core as core
+    for info in pkgutil.walk_packages(core.__path__, "rendertally.core."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    from rendertally.core.sandbox import Sandbox
+    from rendertally.core.cli import main
+    import os
+    with Sandbox() as box:
+        os.environ.update(RENDERTALLY_URL=box.url, RENDERTALLY_ID="1", RENDERTALLY_KEY="k")
+        code = main(["report", "--frames", "3", "--render-hours", "0.5", "--software", "MAX",
+                     "--software-version", "2023", "--engine", "V-Ray"])
+        assert code == 0, code
+        assert box.jobs[0]["request"]["RenderEngine"] == "V-Ray"
+    print("ok")
+""")
+
+
+def find_python39():
+    """python3.9 on PATH, or one of pyenv's builds (its shim refuses versions not selected)."""
+    candidates = [shutil.which("python3.9"), *sorted(map(str, Path.home().glob(".pyenv/versions/3.9*/bin/python3.9")))]
+    for found in filter(None, candidates):
+        done = subprocess.run([found, "-c", "import sys; print(sys.version_info[:2] == (3, 9))"],
+                              capture_output=True, text=True)
+        if done.stdout.strip() == "True":
+            return found
+    return None
+
+
+def python39_with_core_dependencies() -> str:
+    """A cached Python 3.9 venv with the core's runtime dependencies (the versions 3.9 gets)."""
+    venv = CACHE / "py39-core"
+    python = venv / "bin" / "python"
+    if not (venv / ".ready").exists():
+        subprocess.run([find_python39(), "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "requests>=2.25", "platformdirs>=3"],
+                       check=True, timeout=300)
+        (venv / ".ready").touch()
+    return str(python)
+
+
+@pytest.mark.skipif(find_python39() is None, reason="no python3.9 on this machine (ruff's py39 target still checks syntax)")
+def test_core_imports_and_reports_on_python_39(tmp_path, isolated):
+    """Under Python 3.9 every core module imports and a report round-trips through the sandbox."""
+    python = python39_with_core_dependencies()
+    site = tmp_path / "site"
+    (site / "rendertally").mkdir(parents=True)
+    (site / "rendertally" / "core").symlink_to(ROOT / "core")
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONNOUSERSITE": "1"}
+    done = subprocess.run([python, "-s", "-c", SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.stdout.strip().endswith("ok"), done.stderr
+
+
+def test_ruff_checks_the_shipped_code_for_python_39():
+    """ruff with target-version py39 finds nothing in the shipped packages."""
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.fail("ruff is a test dependency; install the test extra")
+    done = subprocess.run([ruff, "check", "core", "ui", "plugins", "installers"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
