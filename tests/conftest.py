@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -29,6 +30,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield home
     reporter.reset_reporter()
     keystore.reset()
+    # The CLI's main() configures logging for its process; undo that for the next test.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("rendertally"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 class Swallowed(list):

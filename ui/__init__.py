@@ -12,14 +12,14 @@ Qt is imported only when a panel is made, so importing ``rendertally.ui`` costs 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .panel import SettingsPanel
 
 __all__ = ["show_panel"]
 
-_panel: Optional[SettingsPanel] = None
+_panel: SettingsPanel | None = None
 
 
 def show_panel(parent: Any = None, *, software: str = "BLD", software_version: str = "") -> SettingsPanel:

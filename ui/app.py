@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, List, Optional
+from typing import Any
 
 _app: Any = None  # the QApplication we created, kept alive for the life of the process
 
 
-def application(argv: Optional[List[str]] = None) -> Any:
+def application(argv: list[str] | None = None) -> Any:
     """The running QApplication, or a new one (standalone use)."""
     global _app
     from .qt import QApplication
@@ -21,7 +21,7 @@ def application(argv: Optional[List[str]] = None) -> Any:
     return _app
 
 
-def main(screenshot: Optional[str] = None, argv: Optional[List[str]] = None) -> int:
+def main(screenshot: str | None = None, argv: list[str] | None = None) -> int:
     """Open the settings panel as a window; with ``screenshot``, render it to that PNG and return."""
     if screenshot and _no_display():
         # Must be set before the QApplication exists; it is read once, at start-up.
@@ -39,19 +39,29 @@ def main(screenshot: Optional[str] = None, argv: Optional[List[str]] = None) -> 
 
 def save_screenshot(app: Any, panel: Any, path: str) -> int:
     """Render ``panel`` (the Key masked, as always) to a PNG without showing it on screen."""
-    from .qt import Qt
+    from .qt import Qt, QtCore
 
     panel.form.show_key.setChecked(False)
     panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    panel.show()  # lays out and fills the reports table, off screen
-    app.processEvents()
-    ok = panel.grab().save(path, "PNG")
+    previous = QtCore.qInstallMessageHandler(_quiet_offscreen)
+    try:
+        panel.show()  # lays out and fills the reports table, off screen
+        app.processEvents()
+        ok = panel.grab().save(path, "PNG")
+    finally:
+        QtCore.qInstallMessageHandler(previous)
     panel.close()
     panel.deleteLater()
     if not ok:
         print(f"error: could not write the screenshot {path}", file=sys.stderr)
         return 1
     return 0
+
+
+def _quiet_offscreen(mode: Any, context: Any, message: str) -> None:
+    # The offscreen platform warns that it cannot size windows; that is expected, not news.
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(f"{message}\n")
 
 
 def _no_display() -> bool:

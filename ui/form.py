@@ -5,7 +5,7 @@ message that says what to fix); the form only shows those messages next to the f
 """
 from __future__ import annotations
 
-from typing import Dict, Optional, Union
+from typing import Union
 
 from rendertally.core import settings as settings_mod
 from rendertally.core.errors import ConfigurationError, ValidationError
@@ -47,7 +47,7 @@ ERROR_STYLE = "color: #c62828;"
 NOTE_STYLE = "color: #757575; font-style: italic;"
 
 
-def redact(text: str, secret: Optional[str]) -> str:
+def redact(text: str, secret: str | None) -> str:
     """``text`` with ``secret`` masked: a last line of defence for anything a widget shows."""
     return text.replace(secret, "********") if secret and len(secret) >= 4 else text
 
@@ -66,11 +66,11 @@ class SettingsForm(QWidget):
     dirtyChanged = Signal(bool)
     saved = Signal()
 
-    def __init__(self, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editors: Dict[str, Editor] = {}
-        self.messages: Dict[str, QLabel] = {}
-        self.errors: Dict[str, str] = {}
+        self.editors: dict[str, Editor] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.errors: dict[str, str] = {}
         self.loaded = Settings()
         self._dirty = False
         self._build()
@@ -180,7 +180,7 @@ class SettingsForm(QWidget):
         value = getattr(self.loaded, name)
         return "" if value is None else str(value)
 
-    def changes(self) -> Dict[str, str]:
+    def changes(self) -> dict[str, str]:
         """The fields whose editor differs from the saved settings ("" removes a value)."""
         return {
             name: self.value(name) for name in FIELDS
@@ -291,6 +291,8 @@ class SettingsForm(QWidget):
         self.revert_button.setEnabled(dirty)
         if dirty:
             self.status.setText("Unsaved changes.")
+        elif self.status.text() == "Unsaved changes.":
+            self.status.setText("")  # edited back to the saved values
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirtyChanged.emit(dirty)

@@ -6,8 +6,6 @@ The Key is shown only in its masked field: every other text the panel shows pass
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from rendertally.core import settings as settings_mod
 from rendertally.core.reporter import Reporter
 
@@ -31,8 +29,8 @@ class SettingsPanel(QWidget):
     settingsSaved = Signal()
     testReportFinished = Signal(bool, str)
 
-    def __init__(self, parent: Optional[QWidget] = None, *, software: str = "BLD",
-                 software_version: str = "", reporter: Optional[Reporter] = None,
+    def __init__(self, parent: QWidget | None = None, *, software: str = "BLD",
+                 software_version: str = "", reporter: Reporter | None = None,
                  test_timeout: float = TEST_TIMEOUT, refresh_ms: int = 2000) -> None:
         super().__init__(parent)
         self.software = software

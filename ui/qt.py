@@ -30,14 +30,12 @@ QApplication = QtWidgets.QApplication
 QComboBox = QtWidgets.QComboBox
 QFileDialog = QtWidgets.QFileDialog
 QFormLayout = QtWidgets.QFormLayout
-QFrame = QtWidgets.QFrame
 QGroupBox = QtWidgets.QGroupBox
 QHBoxLayout = QtWidgets.QHBoxLayout
 QHeaderView = QtWidgets.QHeaderView
 QLabel = QtWidgets.QLabel
 QLineEdit = QtWidgets.QLineEdit
 QPushButton = QtWidgets.QPushButton
-QSizePolicy = QtWidgets.QSizePolicy
 QTableWidget = QtWidgets.QTableWidget
 QTableWidgetItem = QtWidgets.QTableWidgetItem
 QToolButton = QtWidgets.QToolButton
@@ -60,9 +58,9 @@ def run_event_loop(app: Any) -> int:
 
 
 __all__ = [
-    "BINDING", "QAbstractItemView", "QApplication", "QBrush", "QColor", "QComboBox", "QFileDialog", "QFormLayout",
-    "QFrame", "QGroupBox", "QHBoxLayout", "QHeaderView", "QItemSelectionModel", "QLabel", "QLineEdit", "QObject",
-    "QPushButton", "QSizePolicy", "QTableWidget", "QTableWidgetItem", "QTimer", "QToolButton",
-    "QVBoxLayout", "QWidget", "Qt", "QtCore", "QtGui", "QtWidgets", "Signal", "is_alive",
-    "run_event_loop",
+    "BINDING", "QAbstractItemView", "QApplication", "QBrush", "QColor", "QComboBox",
+    "QFileDialog", "QFormLayout", "QGroupBox", "QHBoxLayout", "QHeaderView", "QItemSelectionModel",
+    "QLabel", "QLineEdit", "QObject", "QPushButton", "QTableWidget", "QTableWidgetItem", "QTimer",
+    "QToolButton", "QVBoxLayout", "QWidget", "Qt", "QtCore", "QtGui", "QtWidgets", "Signal",
+    "is_alive", "run_event_loop",
 ]

@@ -1,19 +1,20 @@
 """The reports table: recent jobs from the outbox, what the server said, Retry and Send now.
 
-It reads the outbox of the process's reporter (the one the host adapter sends with), so the
-table, the host's sender and the CLI all see one history. Reading happens on the UI thread
-(a few rows from a local SQLite file in WAL mode, where readers never wait for writers);
-sending never does.
+The table, the host's sender and the CLI share one outbox file, so they see one history. The
+view reads it on the UI thread through a connection of its own: a few rows from a local SQLite
+file in WAL mode, where readers never wait for writers, and never behind the lock of the
+reporter's connection (its sender may be waiting on another process's write). Sending goes
+through the process's reporter, on a background thread.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional, Tuple
 
+from rendertally.core import settings as settings_mod
 from rendertally.core.errors import RenderTallyError
 from rendertally.core.job import JobType, format_hours
-from rendertally.core.outbox import DELIVERED, OPEN, PENDING, REJECTED, Row
-from rendertally.core.reporter import Reporter, get_reporter
+from rendertally.core.outbox import DELIVERED, OPEN, PENDING, REJECTED, Outbox, Row
+from rendertally.core.reporter import OUTBOX_FILE, Reporter, get_reporter
 
 from .qt import (
     QAbstractItemView,
@@ -43,7 +44,7 @@ ID_ROLE = int(Qt.ItemDataRole.UserRole)
 STATE_ROLE = ID_ROLE + 1
 
 
-def row_cells(row: Row) -> List[str]:
+def row_cells(row: Row) -> list[str]:
     """One outbox row as the table shows it; the run date in the viewer's local time."""
     job = row.job
     status = job.status.name.capitalize()
@@ -81,13 +82,14 @@ class ReportsView(QWidget):
 
     sendFinished = Signal(bool, str)
 
-    def __init__(self, reporter: Optional[Reporter] = None, parent: Optional[QWidget] = None, *,
+    def __init__(self, reporter: Reporter | None = None, parent: QWidget | None = None, *,
                  refresh_ms: int = 2000, limit: int = 100, send_timeout: float = 30.0) -> None:
         super().__init__(parent)
         self._reporter = reporter
+        self._outbox: Outbox | None = None
         self.limit = limit
         self.send_timeout = send_timeout
-        self._shown: Tuple = ()
+        self._shown: tuple = ()
         self._pending = 0
         self.timer = QTimer(self)
         self.timer.setInterval(refresh_ms)
@@ -102,6 +104,21 @@ class ReportsView(QWidget):
     def reporter(self) -> Reporter:
         """The reporter given, else the process's (looked up each time: tests and hosts reset it)."""
         return self._reporter or get_reporter()
+
+    @property
+    def outbox(self) -> Outbox:
+        """The view's own connection to the outbox file, opened on first use (and after a hide)."""
+        home = self._reporter.home if self._reporter is not None else settings_mod.home()
+        path = home / OUTBOX_FILE
+        if self._outbox is None or self._outbox.path != path:
+            self.close_outbox()
+            self._outbox = Outbox(path)
+        return self._outbox
+
+    def close_outbox(self) -> None:
+        if self._outbox is not None:
+            self._outbox.close()
+            self._outbox = None
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -134,6 +151,11 @@ class ReportsView(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
 
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {STATE_COLORS[REJECTED]};")
+        self.problem.hide()
+        layout.addWidget(self.problem)
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -147,14 +169,14 @@ class ReportsView(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.timer.stop()
+        self.close_outbox()  # a closed panel holds no file open
         super().hideEvent(event)
 
     def refresh(self) -> None:
         """Read the newest jobs; redraw only when something changed (keeps scroll and selection)."""
         try:
-            outbox = self.reporter.outbox
-            rows = outbox.list(limit=self.limit)
-            counts = outbox.counts()
+            rows = self.outbox.list(limit=self.limit)
+            counts = self.outbox.counts()
         except RenderTallyError as exc:
             self.status.setText(f"Could not read the reports: {exc}")
             return
@@ -162,13 +184,21 @@ class ReportsView(QWidget):
         parts = [f"{counts[state]} {DELIVERY[state]}" for state in (PENDING, REJECTED, DELIVERED, OPEN)
                  if counts[state]]
         self.summary.setText(" · ".join(parts) if parts else "No renders reported yet.")
+        self._show_problem()
         shown = tuple((r.id, r.state, r.updated) for r in rows)
         if shown != self._shown:
             self._shown = shown
             self._fill(rows)
         self._update_buttons()
 
-    def _fill(self, rows: List[Row]) -> None:
+    def _show_problem(self) -> None:
+        """Why pending jobs are stuck, as this process's sender last saw it (paused, no Key, ...)."""
+        reporter = self.reporter
+        reason = reporter.sender.last_error if reporter.sending and self._pending else None
+        self.problem.setText(f"Sending problem: {reason}" if reason else "")
+        self.problem.setVisible(bool(reason))
+
+    def _fill(self, rows: list[Row]) -> None:
         selected = set(self.selected_ids())
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
@@ -188,11 +218,11 @@ class ReportsView(QWidget):
                 self._select_index(index)
 
     # -- selection --------------------------------------------------------------------------
-    def selected_ids(self) -> List[int]:
+    def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [int(self.table.item(r, 0).data(ID_ROLE)) for r in rows]
 
-    def selected_states(self) -> List[str]:
+    def selected_states(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [str(self.table.item(r, 0).data(STATE_ROLE)) for r in rows]
 
@@ -218,10 +248,12 @@ class ReportsView(QWidget):
         """Move the selected rejected jobs back to pending; returns how many moved."""
         ids = [i for i, state in zip(self.selected_ids(), self.selected_states()) if state == REJECTED]
         try:
-            moved = sum(1 for row_id in ids if self.reporter.outbox.retry(row_id))
+            moved = sum(1 for row_id in ids if self.outbox.retry(row_id))
         except RenderTallyError as exc:
             self.status.setText(f"Could not retry: {exc}")
             return 0
+        if moved and self.reporter.sending:
+            self.reporter.sender.wake()  # our own connection's writes do not wake it
         self.status.setText(f"{moved} job(s) queued again; they go out with the next send "
                             "(or press Send now).")
         self.refresh()

@@ -6,8 +6,6 @@ Key; the panel still scrubs every message it shows (see ``panel.redact``).
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Tuple
-
 from rendertally.core import settings as settings_mod
 from rendertally.core.errors import RejectedError, RenderTallyError
 from rendertally.core.job import JobStatus, JobType, RenderJob
@@ -15,7 +13,7 @@ from rendertally.core.reporter import Reporter
 from rendertally.core.settings import Settings
 from rendertally.core.transport import Transport
 
-Outcome = Tuple[bool, str]
+Outcome = tuple[bool, str]
 
 TEST_ENGINE = "RenderTally test report"
 # The version a test report names when the panel runs outside a host (the standalone window).
@@ -37,8 +35,7 @@ def build_test_job(current: Settings, software: str = "BLD", software_version: s
     )
 
 
-def send_test_report(software: str = "BLD", software_version: str = "", *,
-                     make_transport: Optional[Callable[..., Transport]] = None) -> Outcome:
+def send_test_report(software: str = "BLD", software_version: str = "") -> Outcome:
     """Post one Test job straight to the API with the saved settings.
 
     It goes through :class:`Transport`, not the outbox, so a test report never lands in the
@@ -46,7 +43,7 @@ def send_test_report(software: str = "BLD", software_version: str = "", *,
     """
     current = settings_mod.load()
     # The job and the request use one snapshot of the settings, not two reads of the file.
-    transport = (make_transport or Transport)(lambda: current)
+    transport = Transport(lambda: current)
     try:
         answer = transport.send(build_test_job(current, software, software_version))
     except RejectedError as exc:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Optional, Tuple
+from typing import Callable
 
 from .qt import QObject, QTimer, Signal
+from .sending import Outcome
 
 log = logging.getLogger(__name__)
-
-Outcome = Tuple[bool, str]
 
 
 class BackgroundCall(QObject):
@@ -31,7 +30,7 @@ class BackgroundCall(QObject):
     _answered = Signal(int, bool, str)
 
     def __init__(self, name: str, timeout: float, timeout_message: str,
-                 parent: Optional[QObject] = None) -> None:
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self.timeout = timeout
