@@ -6,6 +6,7 @@ answer is sorted into the outcome policy of DESIGN.md: the answer (delivered or 
 """
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import ipaddress
 import logging
@@ -105,7 +106,7 @@ class Client:
         self._session.close()
 
     def post(self, body: bytes, content_type: str) -> Answer:
-        """Send one body; return the answer (check ``.ok``) or raise a :class:`DeliveryError`."""
+        """Send one body; return the API's "00" answer or raise a :class:`DeliveryError`."""
         accept = content_type.split(";", maxsplit=1)[0]
         started = time.monotonic()
         try:
@@ -200,6 +201,7 @@ class Client:
         except RetryableError as exc:
             exc.status = status
             raise
+        answer = dataclasses.replace(answer, status=status)
         if not answer.ok:
             raise RejectedError(
                 f"The server rejected the job: {answer.code} {answer.description}",

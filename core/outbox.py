@@ -272,7 +272,7 @@ class Outbox:
                 return self.get(cand["id"])
         return None
 
-    def mark_delivered(self, row_id: int, code: str, description: str, status: int) -> None:
+    def mark_delivered(self, row_id: int, code: str, description: str, status: int | None) -> None:
         now = self._clock()
         self._settle(row_id, DELIVERED, code=code, description=description, http_status=status,
                      delivered_at=now, last_error=None, error_kind=None)

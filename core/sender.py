@@ -173,7 +173,7 @@ class Sender:
             return False
         except DeliveryError as exc:
             return self._record_failure(row, exc)
-        self.outbox.mark_delivered(row.id, answer.code, answer.description, 200)
+        self.outbox.mark_delivered(row.id, answer.code, answer.description, answer.status)
         self.last_error = None
         log.info("Job %s delivered: %s %s", row.id, answer.code, answer.description)
         return True

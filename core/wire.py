@@ -48,6 +48,7 @@ class Answer:
 
     code: str
     description: str
+    status: int | None = None  # the HTTP status it came with, when it came over HTTP
 
     @property
     def ok(self) -> bool:

@@ -46,7 +46,7 @@ def test_delivered_rows_keep_the_answer(make_sender, make_job):
     row_id = box.submit(make_job())
     assert sender.send_due() == 1
     row = box.get(row_id)
-    assert (row.state, row.code, row.description) == (DELIVERED, "00", "Job data recorded.")
+    assert (row.state, row.code, row.description, row.http_status) == (DELIVERED, "00", "Job data recorded.", 200)
 
 
 def test_oldest_first(make_sender, make_job, server):
