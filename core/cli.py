@@ -118,7 +118,7 @@ def _add_tools(sub: argparse._SubParsersAction) -> None:
     sbx.set_defaults(func=cmd_sandbox)
 
     doc = sub.add_parser("doctor", help="check settings, outbox and the API connection")
-    doc.set_defaults(func=lambda args: __import__("rendertally.core.doctor", fromlist=["run"]).run())
+    doc.set_defaults(func=cmd_doctor)
 
     bld = sub.add_parser("build", help="build a host's installable artifact")
     bld.add_argument("host")
@@ -306,6 +306,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     print(f"RenderTally sandbox listening on {box.url} (fault: {args.fault}); Ctrl+C stops it", flush=True)
     box.serve_forever()
     return OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import run
+
+    return run()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
