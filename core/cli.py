@@ -136,18 +136,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         job_type=args.job_type or current.job_type, mission_id=args.mission_id or current.mission_id,
         email=current.email, **({"run_date": args.run_date} if args.run_date else {}),
     )
-    reporter = Reporter()
-    reason = reporter.transport.blocked_reason(current)
-    if reason:
-        print(f"error: {reason}", file=sys.stderr)
-        return INVALID
-    row_id = reporter.submit(job)
-    if args.wait <= 0:
-        print(f"Queued as job {row_id}; it will be sent in the background (rendertally outbox flush).")
-        return NOT_YET
-    reporter.start_sending()
-    row = _wait_for(reporter, row_id, args.wait)
-    return _print_outcome(row)
+    with Reporter() as reporter:
+        reason = reporter.transport.blocked_reason(current)
+        if reason:
+            print(f"error: {reason}", file=sys.stderr)
+            return INVALID
+        row_id = reporter.submit(job)
+        if args.wait <= 0:
+            print(f"Queued as job {row_id}; it will be sent in the background (rendertally outbox flush).")
+            return NOT_YET
+        reporter.start_sending()
+        return _print_outcome(_wait_for(reporter, row_id, args.wait))
 
 
 def _wait_for(reporter: Reporter, row_id: int, wait: float) -> Row:
@@ -176,9 +175,9 @@ def _print_outcome(row: Row) -> int:
 
 # -- outbox -------------------------------------------------------------------------------------
 def cmd_outbox_list(args: argparse.Namespace) -> int:
-    reporter = Reporter()
     states = (OPEN, PENDING, REJECTED, DELIVERED) if args.all else (OPEN, PENDING, REJECTED)
-    rows = reporter.outbox.list(states, limit=args.limit)
+    with Reporter() as reporter:
+        rows = reporter.outbox.list(states, limit=args.limit)
     if args.json:
         print(json.dumps([row.to_dict() for row in rows], indent=2))
         return OK
@@ -197,7 +196,8 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_show(args: argparse.Namespace) -> int:
-    row = Reporter().outbox.get(args.id)
+    with Reporter() as reporter:
+        row = reporter.outbox.get(args.id)
     if row is None:
         print(f"error: no job {args.id} in the outbox (rendertally outbox list --all)", file=sys.stderr)
         return INVALID
@@ -213,36 +213,33 @@ def cmd_outbox_show(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_flush(args: argparse.Namespace) -> int:
-    reporter = Reporter()
-    reason = reporter.transport.blocked_reason()
-    if reason:
-        print(f"error: {reason}", file=sys.stderr)
-        return INVALID
-    reporter.start_sending()
-    reporter.flush(args.wait, force=True)
-    counts = reporter.outbox.counts()
-    print(f"delivered {counts[DELIVERED]}, pending {counts[PENDING]}, rejected {counts[REJECTED]}")
-    if counts[PENDING]:
-        print(f"Not everything went out: {reporter.sender.last_error or 'still sending'}", file=sys.stderr)
-        return NOT_YET
+    with Reporter() as reporter:
+        reason = reporter.transport.blocked_reason()
+        if reason:
+            print(f"error: {reason}", file=sys.stderr)
+            return INVALID
+        reporter.start_sending()
+        reporter.flush(args.wait, force=True)
+        counts = reporter.outbox.counts()
+        print(f"delivered {counts[DELIVERED]}, pending {counts[PENDING]}, rejected {counts[REJECTED]}")
+        if counts[PENDING]:
+            print(f"Not everything went out: {reporter.sender.last_error or 'still sending'}", file=sys.stderr)
+            return NOT_YET
     return OK
 
 
 def cmd_outbox_retry(args: argparse.Namespace) -> int:
-    reporter = Reporter()
-    if args.rejected:
-        print(f"{reporter.outbox.retry_rejected()} rejected job(s) queued again.")
-    elif not reporter.outbox.retry(args.id):
-        print(f"error: job {args.id} is not pending or rejected (rendertally outbox list)", file=sys.stderr)
-        return INVALID
-    if args.wait > 0 and not reporter.transport.blocked_reason():
-        reporter.start_sending()
-        reporter.flush(args.wait)
-    if args.id is not None:
-        row = reporter.outbox.get(args.id)
-        assert row is not None
-        return _print_outcome(row)
-    return OK
+    with Reporter() as reporter:
+        if args.rejected:
+            print(f"{reporter.outbox.retry_rejected()} rejected job(s) queued again.")
+        elif not reporter.outbox.retry(args.id):
+            print(f"error: job {args.id} is not pending or rejected (rendertally outbox list)", file=sys.stderr)
+            return INVALID
+        if args.wait > 0 and not reporter.transport.blocked_reason():
+            reporter.start_sending()
+            reporter.flush(args.wait)
+        row = reporter.outbox.get(args.id) if args.id is not None else None
+    return _print_outcome(row) if row is not None else OK
 
 
 # -- settings -----------------------------------------------------------------------------------

@@ -59,12 +59,25 @@ class Reporter:
             return False
         return self.sender.flush(timeout, force=force)
 
+    def stop_sending(self) -> None:
+        """Stop the sender without waiting; a request in flight is left to its daemon thread."""
+        if self.sending:
+            self.sender.stop(0)
+            self.sending = False
+
     def close(self, timeout: float = EXIT_FLUSH_SECONDS) -> None:
         """Bounded flush, then stop the sender without joining a thread stuck in I/O."""
         if self.sending:
             self.sender.flush(timeout)
-            self.sender.stop(0.2)
-            self.sending = False
+            self.stop_sending()
+
+    def __enter__(self) -> Reporter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Commands have waited as long as they were asked to already: stop, do not wait again.
+        # The outbox stays open: a request still in flight records its outcome when it ends.
+        self.stop_sending()
 
 
 _lock = threading.Lock()

@@ -68,10 +68,12 @@ class Sender:
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> None:
+        """Start the thread (idempotent). A thread still winding down from stop() carries on."""
         with self._cond:
-            if self._thread is not None and self._thread.is_alive():
-                return
             self._stopping = False
+            if self._thread is not None and self._thread.is_alive():
+                self._cond.notify_all()
+                return
             self._thread = threading.Thread(target=self._run, name="rendertally-sender", daemon=True)
             self._thread.start()
 

@@ -208,3 +208,15 @@ def test_thread_survives_an_unexpected_error(make_sender, make_job, monkeypatch)
     sender.flush(5)
     assert box.get(row_id).state == DELIVERED
     assert threading.active_count() >= 1
+
+
+def test_start_right_after_stop_keeps_sending(make_sender, make_job):
+    """stop() then start() at once (online access off and on) leaves a working thread."""
+    sender, box = make_sender()
+    box.on_submit(sender.wake)
+    sender.start()
+    sender.stop(0)
+    sender.start()
+    row_id = box.submit(make_job())
+    assert sender.flush(5) is True
+    assert box.get(row_id).state == DELIVERED
