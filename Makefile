@@ -30,7 +30,7 @@ test: env
 	$(PY) -m pytest
 
 lint: env
-	$(PY) -m ruff check core ui plugins installers
+	$(PY) -m ruff check core ui plugins installers scripts benchmarks
 
 bench: env
 	$(PY) benchmarks/run.py
