@@ -70,6 +70,7 @@ def _outbox(home: Path) -> Outbox:
 
 
 def test_animation_with_frame_step_and_still_are_reported(extension_zip: Path, blender_env) -> None:
+    """An animation (1..5 step 2) and a still are sent as two Done jobs with their frames, job types and times."""
     with Sandbox() as box:
         result, _, _ = _run("report", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
@@ -95,6 +96,7 @@ def test_animation_with_frame_step_and_still_are_reported(extension_zip: Path, b
 
 def test_unwritable_output_is_reported_as_failed_with_the_frames_written(
         extension_zip: Path, blender_env) -> None:
+    """Blocked output gives Failed jobs with the frames written; a UI cancel with writable output is Aborted."""
     with Sandbox() as box:
         result, _, _ = _run("write_failure", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
@@ -109,6 +111,7 @@ def test_unwritable_output_is_reported_as_failed_with_the_frames_written(
 
 
 def test_per_frame_renders_of_one_command_line_are_one_job(extension_zip: Path, blender_env) -> None:
+    """The per-frame renders of one `blender -b -f 1..3` command line become one Done 3-frame job."""
     with Sandbox() as box:
         result, _, _ = _run("batch", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
@@ -123,6 +126,7 @@ def test_per_frame_renders_of_one_command_line_are_one_job(extension_zip: Path, 
 
 
 def test_a_command_line_cut_short_is_reported_failed_at_exit(extension_zip: Path, blender_env) -> None:
+    """A `-f 1..3` run that exits while frame 3 renders is sent at exit as one Failed job with 2 frames."""
     with Sandbox() as box:
         result, _, _ = _run("batch_cut_short", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
@@ -133,6 +137,7 @@ def test_a_command_line_cut_short_is_reported_failed_at_exit(extension_zip: Path
 
 def test_hanging_api_slows_neither_renders_nor_exit_and_a_later_flush_delivers(
         extension_zip: Path, blender_env, isolated: Path) -> None:
+    """A hanging API leaves renders and exit fast and both jobs pending; a later `outbox flush` delivers them."""
     with Sandbox(fault="hang") as box:
         env = blender_env(box.url, RENDERTALLY_EXIT_WAIT="2")
         result, wall, ended_at = _run("hang", extension_zip, env)
@@ -157,6 +162,7 @@ def test_hanging_api_slows_neither_renders_nor_exit_and_a_later_flush_delivers(
 
 def test_online_access_off_records_without_sending_and_on_sends(
         extension_zip: Path, blender_env, isolated: Path) -> None:
+    """With online access off renders are kept and Send Pending is refused; switching it on sends them."""
     with Sandbox() as box:
         result, _, _ = _run("offline", extension_zip, blender_env(box.url))
         requests_seen = box.requests
@@ -175,6 +181,7 @@ def test_online_access_off_records_without_sending_and_on_sends(
 
 def test_preferences_read_and_write_the_shared_settings_and_registration_is_symmetric(
         extension_zip: Path, blender_env) -> None:
+    """Preferences save to the shared settings, not userpref.blend; handlers are one each, and none when disabled."""
     # The URL is fixed by the environment: shown read-only.
     env = blender_env(TEST_SECRET_KEY=SECRET_KEY, RENDERTALLY_URL="https://api.example.com")
     result, _, _ = _run("preferences", extension_zip, env)

@@ -30,6 +30,7 @@ def _terse(text: str) -> bool:
 
 
 def test_zip_name_and_layout(extension_zip: Path, contents: dict[str, bytes]) -> None:
+    """The zip is rendertally-<version>.zip with manifest, entry file and only our and platformdirs' wheels."""
     assert extension_zip.name == f"rendertally-{__version__}.zip"
     names = set(contents)
     assert {"blender_manifest.toml", "__init__.py"} <= names
@@ -39,6 +40,7 @@ def test_zip_name_and_layout(extension_zip: Path, contents: dict[str, bytes]) ->
 
 
 def test_manifest(contents: dict[str, bytes]) -> None:
+    """The manifest has the id, version, add-on type, Blender 4.2+, licence, terse texts and every wheel."""
     manifest = tomllib.loads(contents["blender_manifest.toml"].decode())
     assert manifest["schema_version"] == "1.0.0"
     assert manifest["id"] == "rendertally"
@@ -54,6 +56,7 @@ def test_manifest(contents: dict[str, bytes]) -> None:
 
 
 def test_entry_file_is_the_adapters_entry(contents: dict[str, bytes]) -> None:
+    """The zip's __init__.py is plugins/blender/entry.py byte for byte, and under 40 lines."""
     entry = Path(installer.__file__).resolve().parents[1] / "plugins" / "blender" / "entry.py"
     assert contents["__init__.py"] == entry.read_bytes()
     assert len(contents["__init__.py"].decode().splitlines()) < 40  # a few lines: the add-on is in the wheel
@@ -74,6 +77,7 @@ def _check_wheel(data: bytes) -> dict[str, bytes]:
 
 
 def test_our_wheel(contents: dict[str, bytes]) -> None:
+    """Our wheel has a valid RECORD, the add-on modules, no bytecode, one namespace and the right metadata."""
     name = f"wheels/rendertally-{__version__}-py3-none-any.whl"
     files = _check_wheel(contents[name])
     for module in ("rendertally/core/session.py", "rendertally/plugins/__init__.py",
@@ -88,12 +92,14 @@ def test_our_wheel(contents: dict[str, bytes]) -> None:
 
 
 def test_platformdirs_wheel_is_the_installed_version(contents: dict[str, bytes]) -> None:
+    """The bundled platformdirs wheel is the installed version, with a valid RECORD."""
     version = importlib.metadata.version("platformdirs")
     files = _check_wheel(contents[f"wheels/platformdirs-{version}-py3-none-any.whl"])
     assert "platformdirs/__init__.py" in files
 
 
 def test_offline_repack_of_an_installed_distribution() -> None:
+    """Installed platformdirs repacks into a valid wheel of its version without .pyc or install-only files."""
     name, data = installer.repack_installed("platformdirs")
     assert name == f"platformdirs-{importlib.metadata.version('platformdirs')}-py3-none-any.whl"
     files = _check_wheel(data)
@@ -102,16 +108,19 @@ def test_offline_repack_of_an_installed_distribution() -> None:
 
 
 def test_our_wheel_is_reproducible() -> None:
+    """Building our wheel twice gives the same name and bytes."""
     assert installer.own_wheel() == installer.own_wheel()
 
 
 def test_cli_builds_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`rendertally build blender --out DIR` returns 0 and prints the path of the zip it wrote."""
     assert main(["build", "blender", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / f"rendertally-{__version__}.zip")
 
 
 @pytest.mark.blender
 def test_blenders_own_validator_accepts_it(extension_zip: Path) -> None:
+    """Blender's own extension validator accepts the zip."""
     if installer.validator() is None:
         pytest.skip("Blender's blender_ext.py (part of the bpy module) is not installed")
     ok, output = installer.validate(extension_zip)
@@ -121,6 +130,7 @@ def test_blenders_own_validator_accepts_it(extension_zip: Path) -> None:
 
 @pytest.mark.blender
 def test_validator_rejects_a_bad_tagline(tmp_path: Path, contents: dict[str, bytes]) -> None:
+    """Blender's validator rejects the zip, citing punctuation, when the tagline ends with a full stop."""
     if installer.validator() is None:
         pytest.skip("Blender's blender_ext.py (part of the bpy module) is not installed")
     bad = tmp_path / "bad.zip"
@@ -133,6 +143,7 @@ def test_validator_rejects_a_bad_tagline(tmp_path: Path, contents: dict[str, byt
 
 
 def test_validator_runs_without_blender() -> None:
+    """Blender's validator script runs `--help` under plain Python, with no Blender."""
     # It is a plain Python script: the check above needs only the bpy wheel's files, not Blender.
     tool = installer.validator()
     if tool is None:
@@ -160,6 +171,7 @@ print(platformdirs.__file__)
 
 
 def test_entry_imports_the_bundled_wheels_when_blender_did_not(tmp_path: Path, contents: dict[str, bytes]) -> None:
+    """If rendertally is not importable, the entry file makes it and platformdirs import from the bundled wheels."""
     package = tmp_path / "rendertally_ext"
     (package / "wheels").mkdir(parents=True)
     for name, data in contents.items():
