@@ -47,7 +47,7 @@ class Reporter:
 
     def job_defaults(self) -> dict[str, Any]:
         """Job type, mission id and e-mail from the settings, for :meth:`RenderSession.start`."""
-        current = settings_mod.load()
+        current = settings_mod.load(with_key=False)  # runs on the host's render path
         return {"job_type": current.job_type, "mission_id": current.mission_id, "email": current.email}
 
     def submit(self, job: RenderJob) -> int:

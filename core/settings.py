@@ -170,8 +170,12 @@ def _apply(values: dict[str, Any], sources: dict[str, str], layer: Mapping[str, 
     return applied
 
 
-def load() -> Settings:
-    """Read every layer. Bad values are skipped and listed in ``problems``, never raised."""
+def load(*, with_key: bool = True) -> Settings:
+    """Read every layer. Bad values are skipped and listed in ``problems``, never raised.
+
+    ``with_key=False`` skips the OS keyring (which may be slow): for callers on a host's
+    render path that need the job defaults, not the credentials.
+    """
     values: dict[str, Any] = {name: default for name, (_, default) in FIELDS.items()}
     sources = {name: "default" for name in FIELDS}
     fixed: set[str] = set()
@@ -190,7 +194,7 @@ def load() -> Settings:
         problems.append(f"{name} in {user_path} is ignored: the site config fixes it")
     _apply(values, sources, {k: v for k, v in user.items() if k not in fixed}, f"user file {user_path}", problems)
 
-    if "key" not in fixed and sources["key"] == "default" and user.get("key_store") == "keyring":
+    if with_key and "key" not in fixed and sources["key"] == "default" and user.get("key_store") == "keyring":
         key = keystore.get_key()
         if key:
             values["key"], sources["key"] = key, "OS keyring"

@@ -208,3 +208,13 @@ def test_keyring_off_by_environment(keyring_backend, monkeypatch):
     monkeypatch.setenv("RENDERTALLY_KEYRING", "0")
     settings.save({"key": SECRET_KEY})
     assert keyring_backend.store == {}
+
+
+def test_loading_without_the_key_does_not_touch_the_keyring(keyring_backend, monkeypatch):
+    """load(with_key=False) (the render path's job defaults) never asks the keyring."""
+    settings.save({"key": SECRET_KEY, "email": "a@b.co"})
+    keystore.reset()
+    asked = []
+    monkeypatch.setattr(keystore, "get_key", lambda: asked.append(1))
+    current = settings.load(with_key=False)
+    assert (current.email, current.key, asked) == ("a@b.co", None, [])
