@@ -10,7 +10,10 @@ import dataclasses
 import email.utils
 import ipaddress
 import logging
+import socket
+import threading
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -38,7 +41,11 @@ RETRY_AFTER_CAP = 6 * 3600.0
 def endpoint_url(base_url: str) -> str:
     """The job-data URL under ``base_url``; plain http is refused except on loopback."""
     base = (base_url or "").strip()
-    parts = urlsplit(base)
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018 - raises ValueError for a port that cannot be
+    except ValueError as exc:
+        raise ConfigurationError(f"The API URL {base!r} is malformed ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"The API URL {base!r} is not an http(s) URL like https://api.example.com")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -95,6 +102,8 @@ class Client:
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
         self._session = requests.Session()
+        self._session.mount("https://", _DeadlineAdapter())
+        self._session.mount("http://", _DeadlineAdapter())
         # certifi's bundle (requests' default) unless the studio names its own CA bundle. Passed
         # per request: requests lets REQUESTS_CA_BUNDLE override a Session's verify setting.
         self._verify: str | bool = ca_bundle or True
@@ -109,29 +118,38 @@ class Client:
         """Send one body; return the API's "00" answer or raise a :class:`DeliveryError`."""
         accept = content_type.split(";", maxsplit=1)[0]
         started = time.monotonic()
+        watchdog = _Watchdog(self.deadline)
         try:
-            response = self._session.post(
-                self.url,
-                data=body,
-                headers={"Content-Type": content_type, "Accept": accept},
-                timeout=self.timeout,
-                verify=self._verify,
-                allow_redirects=False,  # a redirect must never carry the Key elsewhere
-                stream=True,
-            )
-            try:
-                payload = self._read(response, started)
-            finally:
-                response.close()
-        except requests.exceptions.SSLError as exc:
-            raise TransportError(f"TLS failed for {self.url}: {_reason(exc)}") from exc
-        except requests.exceptions.Timeout as exc:
-            raise TransportError(f"No answer from {self.url} in time: {_reason(exc)}") from exc
-        except requests.exceptions.ProxyError as exc:
-            raise TransportError(f"The proxy refused the connection: {_reason(exc)}") from exc
+            with watchdog:
+                response = self._session.post(
+                    self.url,
+                    data=body,
+                    headers={"Content-Type": content_type, "Accept": accept},
+                    timeout=self.timeout,
+                    verify=self._verify,
+                    allow_redirects=False,  # a redirect must never carry the Key elsewhere
+                    stream=True,
+                )
+                try:
+                    payload = self._read(response, started)
+                finally:
+                    response.close()
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise TransportError(f"Could not reach {self.url}: {_reason(exc)}") from exc
+            if watchdog.fired:
+                raise TransportError(f"No complete answer from {self.url} within {self.deadline:g}s") from exc
+            raise self._transport_error(exc) from exc
+        if watchdog.fired:  # cut mid-headers, http.client may have taken EOF for a short answer
+            raise TransportError(f"No complete answer from {self.url} within {self.deadline:g}s")
         return self._outcome(response, payload)
+
+    def _transport_error(self, exc: Exception) -> TransportError:
+        if isinstance(exc, requests.exceptions.SSLError):
+            return TransportError(f"TLS failed for {self.url}: {_reason(exc)}")
+        if isinstance(exc, requests.exceptions.Timeout):
+            return TransportError(f"No answer from {self.url} in time: {_reason(exc)}")
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return TransportError(f"The proxy refused the connection: {_reason(exc)}")
+        return TransportError(f"Could not reach {self.url}: {_reason(exc)}")
 
     def probe(self) -> int:
         """GET the endpoint without credentials (it answers 405 or similar): proves DNS, TLS and
@@ -210,6 +228,83 @@ class Client:
                 description=answer.description,
             )
         return answer
+
+
+class _Watchdog:
+    """Cuts the connection of an attempt that outlives its deadline.
+
+    requests' timeouts are per socket operation: a server (or proxy) that trickles its status
+    line and headers a byte at a time never trips them, and would hold the sender for ever.
+    At the deadline this shuts the attempt's socket down, which ends the blocked read.
+    """
+
+    _current = threading.local()
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.sock: socket.socket | None = None
+        self.fired = False
+        self._timer = threading.Timer(deadline, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        _Watchdog._current.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _Watchdog._current.watchdog = None
+
+    @classmethod
+    def watch(cls, sock: socket.socket | None) -> None:
+        watchdog = getattr(cls._current, "watchdog", None)
+        if watchdog is not None:
+            watchdog.sock = sock
+
+    def _cut(self) -> None:
+        self.fired = True
+        if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _WatchedHTTP(urllib3.connection.HTTPConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _Watchdog.watch(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPS(urllib3.connection.HTTPSConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _Watchdog.watch(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTP
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPS
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, with connections the :class:`_Watchdog` can cut (direct or via a proxy)."""
+
+    _pools = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(self._pools)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS managers bring their own connections
+            manager.pool_classes_by_scheme = dict(self._pools)
+        return manager
 
 
 def _reason(exc: Exception) -> str:

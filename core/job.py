@@ -24,6 +24,7 @@ MAX_EMAIL = 254
 MAX_FRAMES = 10_000_000
 # A render of more than ~114 years is a bug upstream, not a render.
 MAX_HOURS = 1_000_000
+MIN_YEAR, MAX_YEAR = 1970, 9998
 
 # Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, surrogates, U+FFFE/F).
 _XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -71,6 +72,8 @@ def clean_text(value: Any, field: str, *, limit: int = MAX_TEXT, required: bool 
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise ValidationError(field, f"must be text, not {type(value).__name__}")
+    if isinstance(value, int) and not -(10**MAX_TEXT) < value < 10**MAX_TEXT:
+        raise ValidationError(field, f"is a number too long to be a {field}")
     text = _XML_INVALID.sub("", str(value)).strip()
     if not text:
         if required:
@@ -102,10 +105,10 @@ def _hours(value: Any) -> float:
         raise ValidationError("render_hours", "must be a number of hours, not a boolean")
     try:
         hours = float(Decimal(str(value).strip()) if isinstance(value, str) else value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError("render_hours", f"must be a number of hours, not {value!r}") from None
+    except (InvalidOperation, TypeError, ValueError, OverflowError):
+        raise ValidationError("render_hours", f"must be a number of hours, not {_short(value)}") from None
     if not math.isfinite(hours) or not 0 <= hours <= MAX_HOURS:
-        raise ValidationError("render_hours", f"must be between 0 and {MAX_HOURS} hours, not {value!r}")
+        raise ValidationError("render_hours", f"must be between 0 and {MAX_HOURS} hours, not {_short(value)}")
     return hours
 
 
@@ -119,7 +122,28 @@ def _run_date(value: Any) -> dt.datetime:
         raise ValidationError("run_date", f"must be a date and time, not {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError("run_date", "must carry a time zone (use UTC)")
-    return value.astimezone(UTC).replace(microsecond=0)
+    try:
+        utc = value.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        utc = None
+    # The wire wants four-digit years; a clock reset to 1970 is still a render worth reporting.
+    if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
+        raise ValidationError("run_date", f"must be between {MIN_YEAR} and {MAX_YEAR}, not {value}")
+    return utc
+
+
+def format_run_date(when: dt.datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` with a zero-padded year (strftime's %Y is not, on every platform)."""
+    return f"{when.year:04d}-{when:%m-%d %H:%M:%S}"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut short: an error message must stay readable whatever it was given."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (Python's 4300-digit limit)
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def format_hours(hours: float) -> str:
@@ -170,7 +194,7 @@ class RenderJob:
             "render_engine": self.render_engine,
             "status": self.status.name.lower(),
             "job_type": self.job_type.name.lower(),
-            "run_date": self.run_date.strftime(RUN_DATE_FORMAT),
+            "run_date": format_run_date(self.run_date),
             "mission_id": self.mission_id,
             "email": self.email,
         }

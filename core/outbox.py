@@ -101,6 +101,11 @@ def _owner_dead(owner: str | None) -> bool:
     return not pid_alive(int(pid_text))
 
 
+def _is_damage(exc: Exception) -> bool:
+    text = str(exc)
+    return "not a database" in text or "malformed" in text
+
+
 class Outbox:
     """A SQLite-backed queue of jobs, safe across threads and processes."""
 
@@ -117,17 +122,15 @@ class Outbox:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return self._connect()
         except sqlite3.DatabaseError as exc:
-            if not self.path.exists() or "not a database" not in str(exc) and "malformed" not in str(exc):
+            if not self.path.is_file() or not _is_damage(exc):
                 raise OutboxError(f"Cannot open the outbox {self.path}: {exc}") from exc
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self._clock())}")
-            log.warning("The outbox %s is damaged (%s); moved aside to %s", self.path, exc, aside)
-            os.replace(self.path, aside)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            aside = self._move_aside(exc)
             try:
-                return self._connect()
+                db = self._connect()
             except sqlite3.Error as again:
                 raise OutboxError(f"Cannot open the outbox {self.path}: {again}") from again
+            self._salvage(aside, db)
+            return db
         except (OSError, sqlite3.Error) as exc:
             raise OutboxError(f"Cannot open the outbox {self.path}: {exc}") from exc
 
@@ -144,7 +147,11 @@ class Outbox:
                 raise OutboxError(f"The outbox {self.path} was written by a newer RenderTally")
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("SELECT count(*) FROM jobs").fetchone()
+            # Reads every page once (a count(*) would be answered from an index alone): damage is
+            # found now, while it can be set aside, not on some later write.
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed ({verdict})")
         except BaseException:
             db.close()
             raise
@@ -153,6 +160,33 @@ class Outbox:
         except OSError:
             pass
         return db
+
+    def _move_aside(self, exc: Exception) -> Path:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self._clock())}")
+        log.warning("The outbox %s is damaged (%s); moved aside to %s", self.path, exc, aside)
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return aside
+
+    def _salvage(self, aside: Path, db: sqlite3.Connection) -> None:
+        """Copy every row still readable in the damaged file into the new outbox (best effort)."""
+        saved = 0
+        try:
+            old = sqlite3.connect(f"file:{aside}?mode=ro", uri=True)
+            try:
+                for state, job, created, attempts in old.execute(
+                        "SELECT state, job, created, attempts FROM jobs ORDER BY id"):
+                    db.execute(
+                        "INSERT INTO jobs (state, job, created, updated, attempts) VALUES (?, ?, ?, ?, ?)",
+                        (state, job, created, self._clock(), attempts))
+                    saved += 1
+            finally:
+                old.close()
+        except sqlite3.Error as exc:
+            log.warning("Salvaging the damaged outbox stopped at row %s: %s", saved + 1, exc)
+        if saved:
+            log.warning("Salvaged %s job(s) from the damaged outbox %s", saved, aside)
 
     def close(self) -> None:
         with self._lock:
@@ -257,12 +291,20 @@ class Outbox:
         now = self._clock()
         with self._tx() as db:
             candidates = db.execute(
-                "SELECT id, lease_until, owner FROM jobs WHERE state = ? AND next_attempt <= ? "
+                "SELECT id, lease_until, owner, job FROM jobs WHERE state = ? AND next_attempt <= ? "
                 "ORDER BY id LIMIT 50",
                 (PENDING, now),
             ).fetchall()
             for cand in candidates:
                 if cand["lease_until"] > now and not _owner_dead(cand["owner"]):
+                    continue
+                damage = _unreadable(cand["job"])
+                if damage:
+                    # One damaged record must not stop every later job: set it aside for a person.
+                    db.execute(
+                        "UPDATE jobs SET state = ?, error_kind = 'damaged', last_error = ?, updated = ? "
+                        "WHERE id = ?", (REJECTED, f"the stored record cannot be read: {damage}", now, cand["id"]))
+                    log.error("Job %s in the outbox cannot be read; set aside as rejected", cand["id"])
                     continue
                 db.execute(
                     "UPDATE jobs SET lease_until = ?, owner = ?, attempts = attempts + 1, updated = ? "
@@ -333,6 +375,7 @@ class Outbox:
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, row_id: int) -> Row | None:
+        """The row, or None if there is none (or its record cannot be read)."""
         rows = self._read("SELECT * FROM jobs WHERE id = ?", (row_id,))
         return _row(rows[0]) if rows else None
 
@@ -344,7 +387,7 @@ class Outbox:
             f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id DESC LIMIT ?",  # noqa: S608
             (*wanted, limit),
         )
-        return [_row(r) for r in rows]
+        return [row for row in map(_row, rows) if row is not None]
 
     def counts(self) -> dict[str, int]:
         rows = self._read("SELECT state, count(*) AS n FROM jobs GROUP BY state")
@@ -367,9 +410,23 @@ def _load(text: str) -> RenderJob:
     return RenderJob.from_dict(json.loads(text))
 
 
-def _row(r: sqlite3.Row) -> Row:
+def _unreadable(text: str) -> str | None:
+    """Why a stored job record cannot be read, or None when it can."""
+    try:
+        _load(text)
+    except (ValueError, TypeError, KeyError) as exc:  # ValidationError is a ValueError
+        return str(exc)[:200]
+    return None
+
+
+def _row(r: sqlite3.Row) -> Row | None:
+    try:
+        job = _load(r["job"])
+    except (ValueError, TypeError, KeyError):
+        log.warning("Job %s in the outbox cannot be read; it is left out", r["id"])
+        return None
     return Row(
-        id=r["id"], state=r["state"], job=_load(r["job"]), created=r["created"], updated=r["updated"],
+        id=r["id"], state=r["state"], job=job, created=r["created"], updated=r["updated"],
         attempts=r["attempts"], next_attempt=r["next_attempt"], last_error=r["last_error"],
         error_kind=r["error_kind"], http_status=r["http_status"], code=r["code"],
         description=r["description"], delivered_at=r["delivered_at"],

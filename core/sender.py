@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SURFACE_AFTER = 3  # a 2xx that is not our answer this many times: say so loudly
 IDLE_POLL = 60.0  # look for jobs other processes left behind this often
+ERROR_PAUSE_BASE, ERROR_PAUSE_CAP = 5.0, 300.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Sender:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._paused_for: str | None = None
+        self._failures = 0  # passes in a row that ended in an unexpected error
+        self._pause_until = 0.0  # monotonic time before which no pass runs after such errors
         self.last_error: str | None = None  # what a person should know (shown by UIs)
 
     # -- control ------------------------------------------------------------------------------
@@ -120,15 +123,33 @@ class Sender:
                     return
                 self._wake = False
                 ticket, force, self._force = self._requested, self._force, False
-            try:
-                self.send_due(force=force)
-            except Exception:  # noqa: BLE001 - the thread must outlive any one bad pass
-                log.exception("RenderTally's sender hit an unexpected error; it will try again")
+            if time.monotonic() >= self._pause_until:
+                try:
+                    self.send_due(force=force)
+                    self._failures = 0
+                except Exception as exc:  # noqa: BLE001 - the thread must outlive any one bad pass
+                    self._pass_failed(exc)
             with self._cond:
                 self._completed = max(self._completed, ticket)
                 self._cond.notify_all()
 
+    def _pass_failed(self, exc: Exception) -> None:
+        # An error that repeats on every pass (a disk that refuses, a damaged file) must neither
+        # spin the thread nor flood the host's console: back off, and log the traceback once.
+        self._failures += 1
+        pause = min(ERROR_PAUSE_CAP, ERROR_PAUSE_BASE * 2 ** (self._failures - 1))
+        self._pause_until = time.monotonic() + pause
+        self.last_error = f"Sending stopped by an error, tried again in {pause:g} s: {exc}"
+        if self._failures == 1:
+            log.exception("RenderTally's sender hit an unexpected error; trying again in %g s", pause)
+        else:
+            log.warning("RenderTally's sender failed again (%s times): %s; next try in %g s",
+                        self._failures, exc, pause)
+
     def _idle_wait(self) -> float:
+        paused = self._pause_until - time.monotonic()
+        if paused > 0:
+            return min(paused, IDLE_POLL)
         try:
             due = self.outbox.next_due()
         except OutboxError:

@@ -162,12 +162,23 @@ def _apply(values: dict[str, Any], sources: dict[str, str], layer: Mapping[str, 
         try:
             value = FIELDS[name][0](raw)
         except ValidationError as exc:
-            problems.append(f"{source}: {exc.message if name == 'key' else exc} (ignored)")
+            # The field's name, and a message that never quotes a Key's value back.
+            problems.append(f"{source}: {name}: {exc.message} (ignored)")
             continue
         if value is not None:
             values[name], sources[name] = value, source
             applied.append(name)
     return applied
+
+
+def _names(value: Any, source: str, problems: list[str]) -> set[str]:
+    """The site config's ``overridable``: a list of setting names, or nothing."""
+    if value is None:
+        return set()
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return set(value)
+    problems.append(f"{source}: overridable must be a list of setting names (ignored)")
+    return set()
 
 
 def load(*, with_key: bool = True) -> Settings:
@@ -184,7 +195,7 @@ def load(*, with_key: bool = True) -> Settings:
     site_path = os.environ.get("RENDERTALLY_SITE_CONFIG", "").strip()
     if site_path:
         site = _read_json(Path(site_path), "site config", problems)
-        overridable = set(site.get("overridable") or ())
+        overridable = _names(site.get("overridable"), f"site config {site_path}", problems)
         applied = _apply(values, sources, site, f"site config {site_path}", problems)
         fixed.update(name for name in applied if name not in overridable)
 

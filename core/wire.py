@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from . import __version__
 from .errors import RejectedError, UnexpectedAnswerError
-from .job import RenderJob, format_hours
+from .job import RenderJob, format_hours, format_run_date
 
 ORIGINATOR = "RenderTally"
 NS_ROOT = "http://schemas.datacontract.org/2004/07/ApiModels"
@@ -62,7 +62,7 @@ def request_fields(job: RenderJob, email: str | None = None) -> dict[str, str | 
         "MissionGuid": None,
         "Email": job.email or email,
         "JobType": job.job_type.value,
-        "RunDate": job.run_date.strftime("%Y-%m-%d %H:%M:%S"),
+        "RunDate": format_run_date(job.run_date),
         "JobStatus": job.status.value,
         "Frames": str(job.frames),
         "RenderHours": format_hours(job.render_hours),

@@ -238,3 +238,28 @@ def test_probe_does_not_post(serve):
     server, client = serve(http_response(405, json.dumps({"Message": "GET not supported"})))
     assert client.probe() == 405
     assert server.requests[0].method == "GET"
+
+
+def test_trickling_headers_hit_the_overall_deadline(serve):
+    """A status line and headers sent a byte at a time are cut off at the per-attempt deadline."""
+    server, _ = serve(None)
+    server.respond = lambda r: server.trickle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 500, every=0.05)
+    client = Client(server.url, connect_timeout=1, read_timeout=1, deadline=0.8)
+    with pytest.raises(TransportError, match="within 0.8s"):
+        client.post(BODY, JSON_TYPE)
+
+
+def test_connections_are_reused_between_attempts():
+    """Consecutive posts from one client share one kept-alive connection (the watchdog adapter
+    keeps requests' pooling)."""
+    from rendertally.core.sandbox import Sandbox
+
+    with Sandbox() as box:
+        client = Client(box.url)
+        body = (b'{"Authentication":{"Id":"1","Key":"k"},"Request":{"JobType":"1","JobStatus":"1",'
+                b'"Frames":"1","RenderHours":"1","RunDate":"2025-01-01 00:00:00","SoftwareName":"BLD",'
+                b'"SoftwareVersion":"5","RenderEngine":"Cycles","JobOriginator":"RenderTally"}}')
+        for _ in range(3):
+            assert client.post(body, JSON_TYPE).ok
+        pool = next(iter(client._session.adapters["http://"].poolmanager.pools._container.values()))
+        assert pool.num_connections == 1

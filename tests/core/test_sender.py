@@ -203,11 +203,36 @@ def test_thread_survives_an_unexpected_error(make_sender, make_job, monkeypatch)
         return real(lease)
 
     monkeypatch.setattr(box, "claim", flaky)
+    monkeypatch.setattr("rendertally.core.sender.ERROR_PAUSE_BASE", 0.2)
     row_id = box.submit(make_job())
-    sender.flush(5)
-    sender.flush(5)
+    assert sender.flush(5) is True  # the failed pass ends; flush does not hang on it
+    assert "tried again in 0.2 s" in sender.last_error
+    deadline = time.monotonic() + 5
+    while box.get(row_id).state != DELIVERED and time.monotonic() < deadline:
+        sender.flush(1)
+        time.sleep(0.05)
     assert box.get(row_id).state == DELIVERED
-    assert threading.active_count() >= 1
+    assert sender._thread.is_alive()
+
+
+def test_a_pass_that_always_fails_backs_off_instead_of_spinning(make_sender, make_job, monkeypatch, caplog):
+    """An error on every pass is retried with growing pauses and one traceback, not in a loop."""
+    sender, box = make_sender()
+    calls = []
+
+    def broken(lease):
+        calls.append(time.monotonic())
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(box, "claim", broken)
+    monkeypatch.setattr("rendertally.core.sender.ERROR_PAUSE_BASE", 0.2)
+    box.submit(make_job())
+    sender.start()
+    for _ in range(20):
+        sender.wake()
+        time.sleep(0.05)
+    assert 1 <= len(calls) <= 4, calls  # 1 s of wake-ups: passes at ~0, 0.2, 0.6 s at most
+    assert sum("Traceback" in (r.exc_text or "") or r.exc_info is not None for r in caplog.records) == 1
 
 
 def test_start_right_after_stop_keeps_sending(make_sender, make_job):
