@@ -189,6 +189,10 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     for row in rows:
         job = row.job
         answer = f"{row.code} {row.description}" if row.code else (row.last_error or "")
+        if job is None:
+            print(f"{row.id:>5}  {row.state:<9} {'(the stored record cannot be read)':<66} "
+                  f"{row.attempts:>5}  {answer[:70]}")
+            continue
         print(f"{row.id:>5}  {row.state:<9} {job.run_date:%Y-%m-%d %H:%M:%S}  {job.software.value:<3} "
               f"{job.render_engine[:12]:<12} {job.frames:>6} {job.render_hours:>8.3f}  "
               f"{job.status.name.lower():<7} {row.attempts:>5}  {answer[:70]}")
@@ -205,6 +209,9 @@ def cmd_outbox_show(args: argparse.Namespace) -> int:
     info = row.to_dict()
     info.pop("job")
     print(json.dumps(info, indent=2))
+    if row.job is None:
+        print("\nThe stored record of this job cannot be read, so there is no body to show.")
+        return OK
     credentials = Credentials(current.id or "<Id not set>", current.key or "<Key not set>")
     body, content_type = encode(row.job, credentials, current.format, email=current.email)
     print(f"\nPOST {current.url.rstrip('/')}/api/v1/render/jobdata\nContent-Type: {content_type}\n")

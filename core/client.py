@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
-import ipaddress
 import logging
 import socket
 import threading
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
 
 from . import __version__
+from .endpoint import endpoint_url, is_loopback  # noqa: F401 - part of the client's API
 from .errors import (
-    ConfigurationError,
     CredentialsRejectedError,
     RedirectError,
     RejectedError,
@@ -34,37 +32,7 @@ from .wire import MAX_ANSWER_BYTES, Answer, parse_answer
 
 log = logging.getLogger(__name__)
 
-ENDPOINT = "api/v1/render/jobdata"
 RETRY_AFTER_CAP = 6 * 3600.0
-
-
-def endpoint_url(base_url: str) -> str:
-    """The job-data URL under ``base_url``; plain http is refused except on loopback."""
-    base = (base_url or "").strip()
-    try:
-        parts = urlsplit(base)
-        parts.port  # noqa: B018 - raises ValueError for a port that cannot be
-    except ValueError as exc:
-        raise ConfigurationError(f"The API URL {base!r} is malformed ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"The API URL {base!r} is not an http(s) URL like https://api.example.com")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigurationError(
-            f"The API URL {base!r} uses plain http; the Key must travel over https "
-            "(http is allowed only for 127.0.0.1, ::1 and localhost)"
-        )
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ConfigurationError(f"The API URL {base!r} must not carry a user, query or fragment")
-    return base.rstrip("/") + "/" + ENDPOINT
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -37,12 +37,17 @@ class _Choice(str, enum.Enum):
         """Accept a member, its wire value ("1") or its name ("done", case-insensitive)."""
         if isinstance(value, cls):
             return value
+        if isinstance(value, int) and not -100 < value < 100:
+            raise ValidationError(field, f"{_short(value)} is not one of: {cls.names()}")
         text = str(value).strip()
         for member in cls:
             if text == member.value or text.upper() == member.name:
                 return member
-        names = ", ".join(m.name.lower() for m in cls)
-        raise ValidationError(field, f"{value!r} is not one of: {names}")
+        raise ValidationError(field, f"{_short(value)} is not one of: {cls.names()}")
+
+    @classmethod
+    def names(cls) -> str:
+        return ", ".join(m.name.lower() for m in cls)
 
 
 class JobType(_Choice):
@@ -94,9 +99,9 @@ def clean_email(value: Any, field: str = "email") -> str | None:
 
 def _frames(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError("frames", f"must be a whole number, not {value!r}")
+        raise ValidationError("frames", f"must be a whole number, not {_short(value)}")
     if not 0 <= value <= MAX_FRAMES:
-        raise ValidationError("frames", f"must be between 0 and {MAX_FRAMES}, not {value}")
+        raise ValidationError("frames", f"must be between 0 and {MAX_FRAMES}, not {_short(value)}")
     return value
 
 
@@ -117,9 +122,9 @@ def _run_date(value: Any) -> dt.datetime:
         try:
             value = dt.datetime.strptime(value.strip(), RUN_DATE_FORMAT).replace(tzinfo=UTC)
         except ValueError:
-            raise ValidationError("run_date", f"{value!r} is not 'YYYY-MM-DD HH:MM:SS' (UTC)") from None
+            raise ValidationError("run_date", f"{_short(value)} is not 'YYYY-MM-DD HH:MM:SS' (UTC)") from None
     if not isinstance(value, dt.datetime):
-        raise ValidationError("run_date", f"must be a date and time, not {value!r}")
+        raise ValidationError("run_date", f"must be a date and time, not {_short(value)}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError("run_date", "must carry a time zone (use UTC)")
     try:

@@ -58,11 +58,12 @@ CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, next_attempt);
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One outbox row as read; ``job`` is the validated record."""
+    """One outbox row as read; ``job`` is the validated record, None if it cannot be read
+    (such a row is set aside as rejected, kind "damaged", and still shown to people)."""
 
     id: int
     state: str
-    job: RenderJob
+    job: RenderJob | None
     created: float
     updated: float
     attempts: int
@@ -76,7 +77,7 @@ class Row:
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data["job"] = self.job.to_dict()
+        data["job"] = self.job.to_dict() if self.job is not None else None
         return data
 
 
@@ -375,7 +376,7 @@ class Outbox:
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, row_id: int) -> Row | None:
-        """The row, or None if there is none (or its record cannot be read)."""
+        """The row, or None if there is none."""
         rows = self._read("SELECT * FROM jobs WHERE id = ?", (row_id,))
         return _row(rows[0]) if rows else None
 
@@ -387,7 +388,7 @@ class Outbox:
             f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id DESC LIMIT ?",  # noqa: S608
             (*wanted, limit),
         )
-        return [row for row in map(_row, rows) if row is not None]
+        return [_row(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
         rows = self._read("SELECT state, count(*) AS n FROM jobs GROUP BY state")
@@ -419,12 +420,11 @@ def _unreadable(text: str) -> str | None:
     return None
 
 
-def _row(r: sqlite3.Row) -> Row | None:
+def _row(r: sqlite3.Row) -> Row:
     try:
-        job = _load(r["job"])
+        job: RenderJob | None = _load(r["job"])
     except (ValueError, TypeError, KeyError):
-        log.warning("Job %s in the outbox cannot be read; it is left out", r["id"])
-        return None
+        job = None
     return Row(
         id=r["id"], state=r["state"], job=job, created=r["created"], updated=r["updated"],
         attempts=r["attempts"], next_attempt=r["next_attempt"], last_error=r["last_error"],

@@ -189,6 +189,7 @@ class Sender:
     def _attempt(self, row: Row) -> bool:
         """Send one claimed row and record the outcome. False: stop this pass."""
         try:
+            assert row.job is not None  # claim() sets unreadable records aside
             answer = self.transport.send(row.job)
         except ConfigurationError as exc:
             self.outbox.release(row.id)

@@ -13,12 +13,13 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Callable
 
 from . import keystore
-from .client import endpoint_url
+from .endpoint import endpoint_url
 from .errors import ConfigurationError, ValidationError
 from .job import JobType, clean_email, clean_text
 from .wire import FORMATS, Credentials
@@ -265,6 +266,7 @@ def write_private(path: Path, text: str) -> None:
     """Write ``text`` atomically to ``path``, readable and writable by its owner only."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _remove_stale_temp_files(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
         try:
             if hasattr(os, "fchmod"):
@@ -279,3 +281,15 @@ def write_private(path: Path, text: str) -> None:
             raise
     except OSError as exc:
         raise ConfigurationError(f"Could not write {path}: {exc.strerror or exc}") from exc
+
+
+def _remove_stale_temp_files(path: Path, older_than: float = 60.0) -> None:
+    # A save killed between writing its temp file and renaming it leaves the temp file (which
+    # may hold the Key) behind. Younger ones may be another process's save in progress.
+    now = time.time()
+    for leftover in path.parent.glob(f".{path.name}.*"):
+        try:
+            if now - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
+        except OSError:
+            pass

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import settings as settings_mod
-from .client import Client
 from .errors import ConfigurationError, DeliveryError
 from .job import RenderJob
 from .settings import Settings
 from .wire import Answer, encode, mask_text
+
+if TYPE_CHECKING:
+    from .client import Client
 
 
 class Transport:
@@ -61,6 +63,9 @@ class Transport:
             raise
 
     def _client_for(self, current: Settings) -> Client:
+        # Imported here: requests costs a host ~0.1 s of start-up, and is needed only to send.
+        from .client import Client
+
         key = (current.url, current.proxy, current.ca_bundle)
         with self._lock:
             if self._client is None or key != self._client_key:

@@ -12,6 +12,9 @@ import pytest
 from rendertally.core import guard, keystore, reporter
 from rendertally.core.job import RenderJob
 
+# Every test of the run is scanned for the Key: log records, captured output, files it wrote.
+pytest_plugins = ["tests.faults.keyscan"]
+
 SECRET_KEY = "K3y-d0-not-leak-7f1c9e"  # distinctive, so a scan for it cannot match by accident
 TEST_ID = "170200123"
 

@@ -47,6 +47,8 @@ STATE_ROLE = ID_ROLE + 1
 def row_cells(row: Row) -> list[str]:
     """One outbox row as the table shows it; the run date in the viewer's local time."""
     job = row.job
+    if job is None:  # a damaged record, set aside as rejected
+        return ["?", "(record cannot be read)", "", "", "", "", delivery_text(row), answer_text(row)]
     status = job.status.name.capitalize()
     if job.job_type is JobType.TEST:
         status += " (test)"

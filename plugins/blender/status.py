@@ -72,6 +72,8 @@ def forget() -> None:
 
 def describe_row(row: Row) -> str:
     job = row.job
+    if job is None:
+        return f"job {row.id}: the stored record cannot be read ({row.last_error or 'damaged'})"
     what = (f"job {row.id}, {job.run_date:%Y-%m-%d %H:%M} UTC, {job.frames} frame(s), "
             f"{job.render_engine}, {job.status.name.capitalize()}")
     if row.state == DELIVERED:
