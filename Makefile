@@ -10,7 +10,7 @@ CACHE ?= $(HOME)/.cache/rendertally
 VENV ?= $(CACHE)/venv-$(shell $(PYTHON) -c 'import hashlib,sys;print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest()[:12])')
 PY := $(VENV)/bin/python
 
-.PHONY: env demo test lint bench clean-env
+.PHONY: env demo test lint bench bench-quick clean-env
 
 env: $(VENV)/.ready
 	@$(PY) -m pip install -q --no-deps --no-build-isolation -e . >/dev/null
@@ -34,6 +34,9 @@ lint: env
 
 bench: env
 	$(PY) benchmarks/run.py
+
+bench-quick: env
+	$(PY) benchmarks/run.py --quick
 
 clean-env:
 	rm -rf $(VENV)
