@@ -72,6 +72,7 @@ def disk_env(disk, healthy, monkeypatch):
 
 
 def test_report_on_a_full_disk_is_refused_clearly_and_keeps_what_was_queued(disk, disk_env, healthy):
+    """A report on a full disk exits 2 naming the outbox, sending nothing; the earlier job goes once when freed."""
     assert cli(disk_env, *REPORT, "--wait", "0").code == NOT_YET_EXIT  # one job waits on disk
     disk.fill()
 
@@ -87,6 +88,7 @@ def test_report_on_a_full_disk_is_refused_clearly_and_keeps_what_was_queued(disk
 
 
 def test_first_report_on_a_full_disk(disk, disk_env, healthy):
+    """The first report on a full disk exits 2 and says the disk is full or could not be written."""
     disk.fill()
     run = cli(disk_env, *REPORT, "--wait", "5")
     assert run.code == INVALID_EXIT, str(run)
@@ -94,6 +96,7 @@ def test_first_report_on_a_full_disk(disk, disk_env, healthy):
 
 
 def test_report_on_a_read_only_disk(disk, disk_env, healthy):
+    """A report on a read-only disk exits 2 naming the outbox; once writable, the earlier job is delivered once."""
     assert cli(disk_env, *REPORT, "--wait", "0").code == NOT_YET_EXIT
     disk.read_only()
     try:
@@ -108,6 +111,7 @@ def test_report_on_a_read_only_disk(disk, disk_env, healthy):
 
 @pytest.mark.parametrize("trouble", ["full", "read-only"])
 def test_settings_cannot_be_saved_and_the_old_file_stays_whole(trouble, disk, disk_env):
+    """A settings save on a full or read-only disk exits 2 naming the file; the file is unchanged, no temp left."""
     assert cli(disk_env, "settings", "set", "email", "old@studio.com").code == 0
     settings_file = disk.path / "home" / "settings.json"
     before = settings_file.read_bytes()
@@ -149,6 +153,7 @@ HOST = textwrap.dedent("""
 # with files open for writing); a home that is read-only from the start is covered below.
 @pytest.mark.parametrize("trouble", ["full"])
 def test_a_host_rendering_while_the_disk_refuses_is_not_disturbed(trouble, disk, disk_env, healthy):
+    """A host rendering on a full disk is not held up, keeps the job in memory, says so, and delivers it at exit."""
     host = subprocess.Popen([sys.executable, "-c", HOST], env=disk_env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -177,6 +182,7 @@ def test_a_host_rendering_while_the_disk_refuses_is_not_disturbed(trouble, disk,
 
 @pytest.mark.parametrize("where", ["proc", "file-as-folder", "read-only-disk"])
 def test_a_home_that_cannot_be_written_is_a_clear_error(where, tmp_path, env_for, healthy, request):
+    """An unwritable home raises OutboxError in Reporter, and a report exits 2 naming it without sending."""
     if where == "read-only-disk":
         disk = request.getfixturevalue("disk")
         disk.read_only()

@@ -107,6 +107,7 @@ def assert_names_a_field(exc: ValidationError, fields: set[str]) -> None:
          status="3", job_type="1", run_date=dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
          mission_id="\r<&>]]>\n", email="a@b.co")
 def test_any_job_is_refused_by_name_or_well_formed(**values):
+    """Any field values either raise a ValidationError naming the field or make a job that encodes well-formed."""
     try:
         job = RenderJob(**values)
     except ValidationError as exc:
@@ -149,6 +150,7 @@ ARG_TEXT = st.one_of(st.text(max_size=15), st.text(ANY_CHAR, max_size=60), SMALL
 def test_any_report_arguments_are_refused_clearly_or_queued_well_formed(
         frames, hours, software, version, engine, status, job_type, mission, run_date,
         credentials_env, capsys, isolated):
+    """Any report arguments are refused naming the argument or field, or queued as a pending, well-formed job."""
     credentials_env("http://127.0.0.1:9")
     argv = ["report", "--frames", frames, "--render-hours", hours, "--software", software,
             "--software-version", version, "--engine", engine, "--wait", "0"]
@@ -206,6 +208,7 @@ SETTING_VALUES = {
 @FUZZ
 @given(name=st.sampled_from(sorted(SETTING_VALUES)), data=st.data())
 def test_any_setting_is_refused_by_name_or_saved_and_read_back(name, data, tmp_path, make_job):
+    """Any setting value is refused naming the setting, or saved without problems and read back the same."""
     value = data.draw(SETTING_VALUES[name], label=name)
     if value == "<real>":
         bundle = tmp_path / "ca.pem"
@@ -255,6 +258,7 @@ def test_any_settings_file_loads_listing_what_it_ignored(layer, where, tmp_path,
 
 # -- what the fuzzing found (bugs, fixed in 16f4101), pinned example by example ----------------------
 def test_hours_too_large_for_a_float_are_a_validation_error(make_job):
+    """Render hours of 10**400, too large for a float, raise a ValidationError naming render_hours."""
     with pytest.raises(ValidationError, match="render_hours"):
         make_job(render_hours=10**400)
 
@@ -263,11 +267,13 @@ def test_hours_too_large_for_a_float_are_a_validation_error(make_job):
                                   dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))],
                          ids=["year-9999-at-utc-5", "year-1-at-utc+5"])
 def test_run_dates_at_the_edge_of_time_are_a_validation_error(when, make_job):
+    """Run dates of year 9999 at UTC-5 and year 1 at UTC+5 raise a ValidationError naming run_date."""
     with pytest.raises(ValidationError, match="run_date"):
         make_job(run_date=when)
 
 
 def test_a_run_date_before_1000_is_refused_or_written_with_four_digits(make_job):
+    """A run date in year 999 is either refused as run_date or makes a job that encodes well-formed."""
     try:
         job = make_job(run_date=dt.datetime(999, 12, 31, 23, 0, tzinfo=UTC))
     except ValidationError as exc:
@@ -277,6 +283,7 @@ def test_a_run_date_before_1000_is_refused_or_written_with_four_digits(make_job)
 
 
 def test_an_enormous_integer_as_text_is_a_validation_error(make_job):
+    """A 5000-digit integer as the software version raises a ValidationError naming software_version."""
     with pytest.raises(ValidationError, match="software_version"):
         make_job(software_version=10**5000)
 
@@ -286,12 +293,14 @@ BAD_URLS = ["http://[", "https://[::1", "https://[not-an-address]/", "http://]"]
 
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_a_malformed_bracketed_url_is_a_validation_error_when_saved(url):
+    """Saving a URL with malformed brackets raises a ValidationError naming url."""
     with pytest.raises(ValidationError, match="url"):
         settings_mod.save({"url": url})
 
 
 @pytest.mark.parametrize("url", BAD_URLS[:2])
 def test_a_malformed_bracketed_url_in_the_environment_is_a_listed_problem(url, monkeypatch):
+    """A RENDERTALLY_URL with malformed brackets makes load() list a problem that mentions url."""
     monkeypatch.setenv("RENDERTALLY_URL", url)
     current = settings_mod.load()
     assert any("url" in problem for problem in current.problems)
@@ -299,12 +308,14 @@ def test_a_malformed_bracketed_url_in_the_environment_is_a_listed_problem(url, m
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:99999999", "https://api.example.com:x", "http://127.0.0.1:-1"])
 def test_an_impossible_port_is_a_validation_error(url):
+    """Saving a URL whose port is out of range or not a number raises a ValidationError naming url."""
     with pytest.raises(ValidationError, match="url"):
         settings_mod.save({"url": url})
 
 
 @pytest.mark.parametrize("overridable", [1, 1.5, True, [["email"]], [{"a": 1}]], ids=repr)
 def test_a_malformed_overridable_list_is_a_listed_problem(overridable, tmp_path, monkeypatch):
+    """A site config's malformed overridable list is listed as a problem while its url still applies."""
     site = tmp_path / "site.json"
     site.write_text(json.dumps({"url": "https://site.example", "overridable": overridable}))
     monkeypatch.setenv("RENDERTALLY_SITE_CONFIG", str(site))
@@ -314,14 +325,20 @@ def test_a_malformed_overridable_list_is_a_listed_problem(overridable, tmp_path,
 
 
 def test_a_bad_key_in_a_file_is_named_in_the_problem_without_its_value():
+    """A bad Key in the user file gives one load problem that names the key and never quotes its value."""
     path = settings_mod.user_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"key": True, "id": "1"}))
     (problem,) = settings_mod.load().problems
     assert "key" in problem.replace(str(path), "<user file>").lower(), problem
+    path.write_text(json.dumps({"key": "S3cr3tK3y" * 30, "id": "1"}))  # too long: refused
+    (problem,) = settings_mod.load().problems
+    assert "key" in problem.replace(str(path), "<user file>").lower(), problem
+    assert "S3cr3tK3y" not in problem
 
 
 def test_a_settings_file_with_an_enormous_number_is_ignored_with_a_problem():
+    """A user file with a 5000-digit number is ignored: no id loaded, a could-not-be-read problem listed."""
     path = settings_mod.user_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"id": ' + "9" * 5000 + ', "email": "a@b.co"}')
@@ -331,10 +348,12 @@ def test_a_settings_file_with_an_enormous_number_is_ignored_with_a_problem():
 
 @pytest.mark.parametrize("field", ["frames", "software", "status", "job_type", "run_date"])
 def test_an_enormous_integer_in_any_field_is_a_validation_error(field, make_job):
+    """A 5000-digit integer in any of five job fields raises a ValidationError naming that field."""
     with pytest.raises(ValidationError, match=field):
         make_job(**{field: 10**5000})
 
 
 def test_an_enormous_integer_job_type_setting_is_a_validation_error():
+    """Saving a 5000-digit integer as the job_type setting raises a ValidationError naming job_type."""
     with pytest.raises(ValidationError, match="job_type"):
         settings_mod.save({"job_type": 10**5000})

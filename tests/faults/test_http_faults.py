@@ -137,6 +137,7 @@ def assert_delivered_once_by_flush(env_for, healthy) -> None:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_fault_outcome_exit_code_and_nothing_lost(name, scripted, env_for, healthy):
+    """Each fault yields the table's state, error kind and exit code after one request; the job is later sent once."""
     case = CASES[name]
     url, server = start_fault(case, scripted)
     env = env_for(url)

@@ -100,6 +100,7 @@ def outside():
 
 
 def test_a_leaking_test_fails_the_run_and_is_named(tmp_path, outside):
+    """Exactly the leaking synthetic tests error, never quoting the Key; the clean ones pass and the run fails."""
     (tmp_path / "test_synthetic.py").write_text(SYNTHETIC)
     junit = outside / "junit.xml"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RENDERTALLY_", "PYTEST_", "KEYSCAN_"))}

@@ -46,6 +46,7 @@ def kill_after(child: subprocess.Popen, seconds: float) -> None:
 
 
 def test_sigkill_during_outbox_flush_loses_nothing_and_duplicates_at_most_the_send_in_flight(home, env_for):
+    """Flushes SIGKILLed at random keep every row intact; all jobs then go, with at most one duplicate per kill."""
     rng = random.Random(SEED)
     count, trials = 150, 10
     box = Outbox(home / "outbox.sqlite3")
@@ -82,6 +83,7 @@ SAVER = textwrap.dedent("""
 
 
 def test_sigkill_during_settings_save_leaves_the_old_or_the_new_file_never_a_torn_one(home, env_for):
+    """A SIGKILLed settings save leaves the last acknowledged or the next save, whole and loadable, never a mix."""
     from rendertally.core import settings
 
     rng = random.Random(SEED + 1)
@@ -123,6 +125,7 @@ RENDERER = textwrap.dedent("""
 
 
 def test_sigkill_mid_render_is_reported_once_as_failed_with_the_frames_journalled(home, env_for, healthy):
+    """A render SIGKILLed mid-session is later reported once as Failed, with every journalled frame counted."""
     rng = random.Random(SEED + 2)
     env = env_for(healthy.url)
     acknowledged: dict[str, int] = {}
@@ -188,6 +191,7 @@ SUBMITTER = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_four_processes_of_250_jobs_with_concurrent_flushes_deliver_each_job_once(home, env_for, healthy):
+    """Four processes of 250 jobs each, with two concurrent flushes, deliver all 1000 jobs exactly once."""
     env = env_for(healthy.url)
     submitters = [subprocess.Popen([sys.executable, "-c", SUBMITTER, f"p{n}", "250"], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(4)]
@@ -212,6 +216,7 @@ def test_four_processes_of_250_jobs_with_concurrent_flushes_deliver_each_job_onc
 
 
 def test_a_later_save_removes_temp_files_a_killed_save_left(home):
+    """A settings save removes an hour-old temp file that a killed save left next to settings.json."""
     import os as os_mod
 
     from rendertally.core import settings

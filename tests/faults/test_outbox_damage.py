@@ -84,6 +84,7 @@ def damage_header(path) -> None:
                                     damage_header],
                          ids=["garbage", "text", "truncated-1pct", "truncated-40pct", "zeroed-header"])
 def test_damaged_outbox_is_moved_aside_and_reporting_continues(damage, home, env_for, healthy):
+    """A damaged outbox file is moved aside with a warning and the new report is delivered, no job sent twice."""
     seed(home, pending=2, delivered=300)
     path = home / "outbox.sqlite3"
     damage(path)
@@ -134,6 +135,7 @@ def test_damage_past_the_index_is_noticed_at_open_like_other_damage(damage, hist
 
 # -- not ours to move: told clearly, left alone ---------------------------------------------------
 def test_a_directory_where_the_outbox_should_be(home, env_for, healthy):
+    """A directory in the outbox's place makes a report exit 2 naming it; its contents stay and nothing is sent."""
     folder = home / "outbox.sqlite3"
     folder.mkdir(parents=True)
     (folder / "someone's file").write_text("keep me")
@@ -232,6 +234,7 @@ def test_an_unreadable_row_does_not_stop_the_others(home, env_for, healthy):
 
 
 def test_a_row_set_aside_as_damaged_is_shown_to_the_person(home, env_for, healthy):
+    """An unreadable row is counted as rejected by a flush and listed as rejected, not as all delivered."""
     seed(home, pending=0)
     insert_unreadable_row(home, future_row())
     env = env_for(healthy.url)
