@@ -6,6 +6,7 @@ import bpy, then enable the add-on = import + register, then disable = unregiste
 alternating blocks, and the time spent inside RenderTally's handlers).
 """
 import json
+import os
 import sys
 import time
 
@@ -67,13 +68,10 @@ def render(blocks, per_block):
     import addon_utils
 
     bpy.context.preferences.system.use_online_access = True
-    scene = bpy.context.scene
-    scene.render.engine = "CYCLES"
-    scene.cycles.device = "CPU"
-    scene.cycles.samples = 16
-    scene.cycles.use_denoising = False
-    scene.render.resolution_x = scene.render.resolution_y = 32
-    scene.render.resolution_percentage = 100
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+    from blender_scene import tiny_cycles_scene
+
+    tiny_cycles_scene(bpy, samples=16)
     inside = [0.0]
 
     def timed(func):

@@ -48,14 +48,9 @@ def inside_blender(zip_path: str, out: str) -> None:
     bpy.context.preferences.system.use_online_access = True  # Preferences ▸ System ▸ Network
     say(f"online access: {bpy.app.online_access}")
 
-    scene = bpy.context.scene  # the factory startup scene: cube, camera, light
-    scene.render.engine = "CYCLES"
-    scene.cycles.device = "CPU"
-    scene.cycles.samples = 4
-    scene.cycles.use_denoising = False
-    scene.render.resolution_x = scene.render.resolution_y = 32
-    scene.render.resolution_percentage = 100
-    scene.render.image_settings.file_format = "PNG"
+    from blender_scene import tiny_cycles_scene  # beside this script (sys.path[0])
+
+    scene = tiny_cycles_scene(bpy)  # the factory startup scene: cube, camera, light
 
     scene.frame_start, scene.frame_end, scene.frame_step = 1, 5, 2
     scene.render.filepath = os.path.join(out, "frames", "frame_")

@@ -96,16 +96,11 @@ def online(on):
 def make_scene():
     # The module starts with the factory startup scene: cube, camera, light. (Not
     # read_factory_settings(): it resets the preferences too, which disables every add-on.)
-    scene = bpy.context.scene
     assert {"Cube", "Camera", "Light"} <= set(bpy.data.objects.keys())
-    scene.render.engine = "CYCLES"
-    scene.cycles.device = "CPU"
-    scene.cycles.samples = 4
-    scene.cycles.use_denoising = False
-    scene.render.resolution_x = scene.render.resolution_y = 32
-    scene.render.resolution_percentage = 100
-    scene.render.image_settings.file_format = "PNG"
-    return scene
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts"))
+    from blender_scene import tiny_cycles_scene
+
+    return tiny_cycles_scene(bpy)
 
 
 def render_animation(scene, folder, start, end, step=1):
