@@ -69,7 +69,7 @@ def test_sigkill_at_random_points_loses_nothing(env, isolated, sandbox):
     for trial in range(20):
         child = subprocess.Popen([sys.executable, "-c", REPORTER, f"t{trial}", "40"], env=env,
                                  stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.2, 0.7))
+        time.sleep(rng.uniform(0.3, 0.9))
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate(timeout=30)
         acknowledged += [line for line in out.split() if line != "done"]
