@@ -18,7 +18,7 @@ import requests
 import urllib3
 
 from . import __version__
-from .endpoint import endpoint_url, is_loopback  # noqa: F401 - part of the client's API
+from .endpoint import endpoint_url
 from .errors import (
     CredentialsRejectedError,
     RedirectError,

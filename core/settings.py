@@ -27,6 +27,7 @@ from .wire import FORMATS, Credentials
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "https://big.stratuscore.com"
+MISSION_ID_LIMIT = 100  # also the limit of per-scene overrides in the host adapters
 FILE_NAME = "settings.json"
 
 
@@ -76,7 +77,7 @@ FIELDS: dict[str, tuple[Callable[[Any], str | None], str | None]] = {
     "key": (_text("key", 200), None),
     "email": (clean_email, None),
     "job_type": (_job_type, "normal"),
-    "mission_id": (_text("mission_id", 100), None),
+    "mission_id": (_text("mission_id", MISSION_ID_LIMIT), None),
     "url": (_url, DEFAULT_URL),
     "format": (_format, "json"),
     "proxy": (_proxy, None),

@@ -11,9 +11,9 @@ import bpy
 from bpy.props import EnumProperty, PointerProperty, StringProperty
 from rendertally.core.guard import guarded
 from rendertally.core.job import JobType
+from rendertally.core.settings import MISSION_ID_LIMIT
 
 from . import preferences
-from .scene import MISSION_ID_LIMIT
 
 JOB_TYPES = [("DEFAULT", "Default", "Use the default job type of the RenderTally preferences", 0)] + [
     (t.name, t.name.capitalize(), f"Report this scene's renders as {t.name.lower()} jobs", int(t.value))

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from rendertally.core.errors import ValidationError
 from rendertally.core.job import JobType, clean_text
+from rendertally.core.settings import MISSION_ID_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ BUILT_IN_ENGINES = {
     "BLENDER_EEVEE_NEXT": "EEVEE",
     "BLENDER_WORKBENCH": "Workbench",
 }
-MISSION_ID_LIMIT = 100  # the same limit as the mission id in the settings
 
 
 @dataclasses.dataclass(frozen=True)
