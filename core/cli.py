@@ -120,10 +120,10 @@ def _add_tools(sub: argparse._SubParsersAction) -> None:
     doc = sub.add_parser("doctor", help="check settings, outbox and the API connection")
     doc.set_defaults(func=cmd_doctor)
 
-    bld = sub.add_parser("build", help="build a host's installable artifact")
-    bld.add_argument("host")
-    bld.add_argument("--out", default="dist")
-    bld.set_defaults(func=cmd_build)
+    # build / install / uninstall / status live with the installers (rendertally.installers.cli).
+    from rendertally.installers.cli import add_commands
+
+    add_commands(sub)
 
 
 # -- report -------------------------------------------------------------------------------------
@@ -316,14 +316,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run
 
     return run()
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from rendertally.installers import build
-
-    for path in build(args.host, args.out):
-        print(path)
-    return OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,12 @@
 finished (Failed, or Aborted when the user broke it off). Hosts without a cancel or failure
 signal rely on that rule. While a render runs, its record is journalled in the outbox as an
 *open* row, so even a process that is killed mid-render is reported by the next one.
+
+The Frames rule, the same for every host: ``frames`` counts frame renders completed in the job.
+A job is made of one or more *passes* — one render of one scene, render layer or camera, or one
+``-f``/``-a`` of a command line; :meth:`RenderSession.new_pass` begins the next. Within a pass a
+frame number counts once, however many view layers, stereo views, passes or AOVs (and so
+per-frame events) its render produces; the same frame number in another pass counts again.
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ class RenderSession:
         self._started = 0.0
         self._frames: set[int] = set()
         self._count = 0
+        self.passes = 0  # passes of the job in progress (see the Frames rule above)
         self.expected: int | None = None
         self.last_row: int | None = None
         self.unsaved: list[RenderJob] = []  # records the disk refused; tried again at each finish
@@ -61,11 +68,21 @@ class RenderSession:
                             render_engine=engine, status=JobStatus.FAILED, job_type=job_type,
                             run_date=self._now(), mission_id=mission_id, email=email)
             self._job, self._started, self._frames, self._count = job, self._clock(), set(), 0
+            self.passes = 1
             self.expected = expected_frames
             self._row = self._journal(lambda: self.outbox.open(job))
 
+    def new_pass(self) -> None:
+        """The job's next pass begins: frame numbers already counted count again from now on."""
+        with self._lock:
+            if self._job is None:
+                log.debug("new_pass with no render in progress; ignored")
+                return
+            self._frames = set()
+            self.passes += 1
+
     def frame_done(self, frame: int | None = None) -> None:
-        """One frame was rendered (a frame number seen twice counts once)."""
+        """One frame was rendered (within one pass, a frame number seen twice counts once)."""
         with self._lock:
             if self._job is None:
                 log.debug("frame_done with no render in progress; ignored")

@@ -73,6 +73,26 @@ def test_a_frame_reported_twice_counts_once(make_session):
     assert session.frames == 4  # 1, 2 and two frames without numbers
 
 
+def test_the_same_frame_in_another_pass_counts_again(make_session):
+    """Frames rule: frame 1 of scene A and frame 1 of scene B are two frame renders."""
+    session, _ = make_session()
+    session.start(engine="Arnold")
+    for frame in (1, 2, 3, 3):  # pass 1: a layer's second AOV event for frame 3 counts once
+        session.frame_done(frame)
+    session.new_pass()
+    for frame in (1, 2, 3):
+        session.frame_done(frame)
+    job = session.finish(JobStatus.DONE)
+    assert (job.frames, session.passes) == (6, 2)
+
+
+def test_new_pass_without_a_render_is_harmless(make_session, outbox):
+    """new_pass before start changes nothing and queues nothing."""
+    session, _ = make_session()
+    session.new_pass()
+    assert (session.passes, outbox.counts().get("open", 0)) == (0, 0)
+
+
 def test_process_exit_closes_an_open_session_as_failed_or_aborted(make_session):
     """An open session at exit is Failed, or Aborted when the user broke it off."""
     session, _ = make_session()
