@@ -1,0 +1,1 @@
+"""Fake ``Deadline`` package (see ../README.md)."""
