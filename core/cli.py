@@ -120,9 +120,12 @@ def _add_tools(sub: argparse._SubParsersAction) -> None:
     doc = sub.add_parser("doctor", help="check settings, outbox and the API connection")
     doc.set_defaults(func=cmd_doctor)
 
-    # build / install / uninstall / status live with the installers (rendertally.installers.cli).
-    from rendertally.installers.cli import add_commands
-
+    # build / install / uninstall / status live with the installers (rendertally.installers.cli);
+    # a host's bundle ships the core without them, and its CLI simply has no such commands.
+    try:
+        from rendertally.installers.cli import add_commands
+    except ImportError:
+        return
     add_commands(sub)
 
 

@@ -36,7 +36,7 @@ class OpenCueSource:
 
     def __init__(self, api: Any = None) -> None:
         if api is None:
-            import opencue.api as api  # only here: the farm extra may not be installed
+            from opencue import api  # only here: the farm extra may not be installed
         self.api = api
         from opencue_proto import job_pb2
 

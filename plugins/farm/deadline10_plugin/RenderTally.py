@@ -54,6 +54,6 @@ class RenderTallyListener(DeadlineEventListener):
             from rendertally.plugins.farm.deadline_event import handle
         except ImportError as exc:
             # Never fail Deadline's event: say what to fix, once per event.
-            self.LogWarning("RenderTally is not importable (%s); set Library Path in Configure Events" % exc)
+            self.LogWarning(f"RenderTally is not importable ({exc}); set Library Path in Configure Events")
             return
         handle(job, status, RepositoryUtils, say=self.LogInfo)
