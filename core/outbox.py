@@ -254,6 +254,11 @@ class Outbox:
                 (_dump(job), self._clock(), row_id, OPEN),
             )
 
+    def heartbeat(self, row_id: int) -> None:
+        """An open render is still running: if its process dies, its hours reach at least now."""
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET updated = ? WHERE id = ? AND state = ?", (self._clock(), row_id, OPEN))
+
     def close_open(self, row_id: int, job: RenderJob) -> None:
         """The render ended: its final record becomes pending."""
         now = self._clock()
@@ -270,10 +275,14 @@ class Outbox:
     def recover_orphans(self) -> int:
         """Open renders whose process is gone become pending, as Failed. Returns how many."""
         now = self._clock()
-        rows = self._read("SELECT id, job, owner, updated FROM jobs WHERE state = ?", (OPEN,))
+        rows = self._read("SELECT id, job, owner, created, updated FROM jobs WHERE state = ?", (OPEN,))
         dead = [r for r in rows if _owner_dead(r["owner"]) or now - r["updated"] > STALE_OPEN_SECONDS]
         for row in dead:
-            job = _load(row["job"]).replace(status=JobStatus.FAILED)
+            job = _load(row["job"])
+            # The last sign of life (a frame or a heartbeat) bounds how long it rendered: a render
+            # killed mid-frame still reports the time it ran, not only its finished frames'.
+            seen_hours = max(row["updated"] - row["created"], 0.0) / 3600.0
+            job = job.replace(status=JobStatus.FAILED, render_hours=max(job.render_hours, seen_hours))
             with self._tx() as db:
                 db.execute(
                     "UPDATE jobs SET job = ?, state = ?, updated = ?, next_attempt = ?, owner = NULL, "

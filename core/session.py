@@ -25,13 +25,18 @@ from .outbox import Outbox
 
 log = logging.getLogger(__name__)
 
+# While a render runs, its open row is touched this often (one small UPDATE, on a thread of its
+# own): a process killed mid-frame is reported with the hours it had rendered by then.
+HEARTBEAT_SECONDS = 10.0
+
 
 class RenderSession:
     """One host's render bookkeeping. Thread-safe; every method returns at once (disk only)."""
 
     def __init__(self, outbox: Outbox, *, software: Software | str, software_version: str,
                  clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> None:
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+                 heartbeat: float = HEARTBEAT_SECONDS) -> None:
         self.outbox = outbox
         self.software = Software.parse(software, "software")
         self.software_version = software_version
@@ -47,6 +52,8 @@ class RenderSession:
         self.expected: int | None = None
         self.last_row: int | None = None
         self.unsaved: list[RenderJob] = []  # records the disk refused; tried again at each finish
+        self.heartbeat = heartbeat
+        self._beating: threading.Event | None = None
 
     @property
     def active(self) -> bool:
@@ -71,6 +78,8 @@ class RenderSession:
             self.passes = 1
             self.expected = expected_frames
             self._row = self._journal(lambda: self.outbox.open(job))
+            if self._row is not None and self.heartbeat > 0:
+                self._beating = self._start_heartbeat(self._row)
 
     def new_pass(self) -> None:
         """The job's next pass begins: frame numbers already counted count again from now on."""
@@ -103,6 +112,9 @@ class RenderSession:
                 return None
             job = self._snapshot(JobStatus.parse(status, "status"))
             row, self._job, self._row = self._row, None, None
+            if self._beating is not None:
+                self._beating.set()
+                self._beating = None
             try:
                 if row is not None:
                     self.outbox.close_open(row, job)
@@ -134,6 +146,19 @@ class RenderSession:
         assert self._job is not None
         hours = max(self._clock() - self._started, 0.0) / 3600.0
         return self._job.replace(frames=self._count, render_hours=hours, status=status)
+
+    def _start_heartbeat(self, row: int) -> threading.Event:
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(self.heartbeat):
+                try:
+                    self.outbox.heartbeat(row)
+                except OutboxError as exc:
+                    log.debug("Heartbeat of the render in progress not written: %s", exc)
+
+        threading.Thread(target=beat, name="rendertally-heartbeat", daemon=True).start()
+        return stop
 
     def _journal(self, write: Callable[[], int | None]) -> int | None:
         # A full or read-only disk must not stop the render; the final record is tried again at finish.

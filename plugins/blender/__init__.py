@@ -30,7 +30,7 @@ def register(package: str) -> None:
     import bpy
 
     from . import handlers, operators, overrides, preferences
-    from .batch import CommandLine
+    from .batch import blender_command_line
     from .recorder import Recorder
 
     if _registered:
@@ -39,7 +39,7 @@ def register(package: str) -> None:
         bpy.utils.register_class(cls)
         _registered.append(cls)
     overrides.add_scene_property()
-    handlers.add(Recorder(CommandLine.parse(sys.argv)))
+    handlers.add(Recorder(blender_command_line(sys.argv, bpy.app.binary_path)))
     _start_reporting()
     # After the reporter exists, so this runs before the core's own exit flush (atexit is LIFO).
     atexit.register(_at_exit)

@@ -152,6 +152,18 @@ class CommandLine:
         return Plan(renders=renders, frames=frames)
 
 
+def blender_command_line(argv: Sequence[str], binary_path: str) -> CommandLine:
+    """The command line of a ``blender`` process; empty in the ``bpy`` module.
+
+    In the bpy module (pip's ``bpy``, imported by a Python script) there is no Blender binary:
+    ``bpy.app.binary_path`` is ``""`` and ``sys.argv`` holds the script's own arguments, which
+    must never be read as ``-b … -f`` renders.
+    """
+    if not binary_path:
+        return CommandLine()
+    return CommandLine.parse(argv)
+
+
 def count_frames(value: str, frame_start: int | None, frame_end: int | None) -> int:
     """How many renders ``-f value`` makes: ``7``, ``1..10``, ``1,5,9``, ``+2``, ``-1``, mixes.
 

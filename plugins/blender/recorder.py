@@ -77,7 +77,10 @@ class Recorder:
             assert self.batch is not None
             self.batch.in_render = True
             if self.batch.started:
-                return  # the next -f frame of the same job
+                # The next render of the same command line (-f frame, -a, another -S scene): a
+                # new pass, so a frame number rendered again counts again (the Frames rule).
+                self.session.new_pass()
+                return
             facts = describe(scene)
             self.batch.plan = self.batch.command_line.plan(facts.frame_start, facts.frame_end, facts.frame_step)
             log.info("RenderTally: background render of %s render(s), %s frame(s) expected",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -140,3 +141,18 @@ def test_a_disk_error_keeps_the_record_in_memory_and_retries(make_session, outbo
     session.process_exit()
     assert session.unsaved == []
     assert [r.job for r in outbox.list([PENDING])] == [job]
+
+
+def test_a_running_render_touches_its_open_row_and_stops_when_it_finishes(outbox):
+    """While a render runs its heartbeat moves the open row's last-seen time; after finish it stops."""
+    session = RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0.02)
+    session.start(engine="Cycles")
+    (row,) = outbox.list(["open"])
+    deadline = time.monotonic() + 10
+    while outbox.get(row.id).updated == row.updated and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert outbox.get(row.id).updated > row.updated
+    session.finish()
+    settled = outbox.get(row.id).updated
+    time.sleep(0.1)
+    assert outbox.get(row.id).updated == settled and outbox.get(row.id).state == "pending"

@@ -152,6 +152,37 @@ def test_sigkill_mid_render_is_reported_once_as_failed_with_the_frames_journalle
         assert jobs[tag]["RenderEngine"].startswith("V")
 
 
+STUCK_IN_FRAME_ONE = textwrap.dedent("""
+    import sys, time
+    from rendertally.core.reporter import Reporter
+    from rendertally.core.session import RenderSession
+    reporter = Reporter()
+    session = RenderSession(reporter.outbox, software="BLD", software_version="5.0.1", heartbeat=0.05)
+    session.start(engine="Cycles", mission_id="stuck")
+    print("started", flush=True)
+    time.sleep(600)                # frame 1 never finishes
+""")
+
+
+def test_sigkill_inside_the_first_frame_still_reports_the_hours_rendered(home, env_for, healthy):
+    """A render killed before its first frame ends is reported with the time it ran, from its heartbeat."""
+    env = env_for(healthy.url)
+    child = subprocess.Popen([sys.executable, "-c", STUCK_IN_FRAME_ONE], env=env, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "started"
+    started = time.monotonic()
+    time.sleep(0.6)
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    alive_for = time.monotonic() - started
+
+    assert cli(env, "outbox", "flush", "--wait", "30").code == DELIVERED_EXIT
+    (job,) = [entry["request"] for entry in healthy.jobs]
+    hours = float(job["RenderHours"])
+    assert job["JobStatus"] == "3" and job["Frames"] == "0"
+    # At least the beats it wrote (all but the last 0.05 s before the kill), never more than it lived.
+    assert 0.3 / 3600 <= hours <= (alive_for + 1.0) / 3600
+
+
 def test_report_killed_mid_send_then_the_next_report_sends_it_exactly_once_more(home, env_for, healthy, scripted):
     """The API got the request but the answer never came; the reporter was killed. The next
     `report` sends the old job once more (at-least-once, documented) and its own job once."""

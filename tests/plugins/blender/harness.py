@@ -242,10 +242,69 @@ def scenario_write_failure(zip_path, out):
     result(first_error=first_error, second_error=second_error)
 
 
+def as_blender_binary(argv):
+    """What register() does in a real `blender` process, whose sys.argv is Blender's command line.
+
+    The bpy module has no Blender binary (bpy.app.binary_path is "") and rightly ignores argv,
+    so the batch scenarios give the recorder the command line the binary would have had.
+    """
+    from rendertally.plugins.blender import handlers
+    from rendertally.plugins.blender.batch import blender_command_line
+    from rendertally.plugins.blender.recorder import Recorder
+
+    assert blender_command_line(sys.argv, bpy.app.binary_path).steps == ()  # the module's own rule
+    handlers.remove()
+    handlers.add(Recorder(blender_command_line(argv, "/opt/blender/blender")))
+
+
+def render_like_blender(scene, kind, frames):
+    """One init/complete pair as the command line makes it: `-f N` is RE_RenderAnim(N, N), `-a` the range."""
+    scene.frame_start, scene.frame_end = (frames, frames) if kind == "-f" else frames
+    bpy.ops.render.render(animation=True)
+
+
+def scenario_batch_rule(zip_path, out):
+    """`-S A -a -S B -a`, `-f 1..2 -f 1..2` and `-S A -f 1 -S B -f 1`: a frame rendered again counts again."""
+    install(zip_path)
+    online(True)
+    scene = make_scene()
+    scene.render.filepath = os.path.join(out, "f_####")
+    blend = os.path.join(out, "shot.blend")
+    lines = {
+        "A": (["-S", "A", "-a", "-S", "B", "-a"], [("-a", (1, 3)), ("-a", (1, 3))]),
+        "B": (["-f", "1..2", "-f", "1..2"], [("-f", 1), ("-f", 2), ("-f", 1), ("-f", 2)]),
+        "C": (["-S", "A", "-f", "1", "-S", "B", "-f", "1"], [("-f", 1), ("-f", 1)]),
+    }
+    for mission, (args, renders) in lines.items():
+        scene.rendertally.mission_id = mission
+        scene.frame_start, scene.frame_end = renders[0][1] if renders[0][0] == "-a" else (1, 250)
+        as_blender_binary(["blender", "-b", blend, *args])
+        for kind, frames in renders:
+            render_like_blender(scene, kind, frames)
+    from rendertally.core.reporter import get_reporter
+
+    assert get_reporter().flush(30)
+    result(counts=outbox_counts())
+
+
+def scenario_module_script(zip_path, out):
+    """`python script.py --inner -b shot.blend -f 1..3` in the bpy module: its own argv, two renders."""
+    sys.argv = ["script.py", "--inner", "-b", os.path.join(out, "shot.blend"), "-f", "1..3"]
+    install(zip_path)
+    online(True)
+    scene = make_scene()
+    render_animation(scene, out, 1, 3)
+    render_still(scene, os.path.join(out, "still.png"))
+    from rendertally.core.reporter import get_reporter
+
+    assert get_reporter().flush(30)
+    result(counts=outbox_counts())
+
+
 def scenario_batch(zip_path, out):
     """`blender -b scene.blend -f 1..3`: one init/complete pair per frame, as the CLI does."""
-    sys.argv = ["blender", "-b", os.path.join(out, "scene.blend"), "-f", "1..3"]
     install(zip_path)
+    as_blender_binary(["blender", "-b", os.path.join(out, "scene.blend"), "-f", "1..3"])
     online(True)
     scene = make_scene()
     scene.render.filepath = os.path.join(out, "f_####")
@@ -262,8 +321,8 @@ def scenario_batch(zip_path, out):
 
 def scenario_batch_cut_short(zip_path, out):
     """`-f 1..3`, but the process ends while frame 3 renders (init with no end): exit reports it."""
-    sys.argv = ["blender", "-b", os.path.join(out, "scene.blend"), "-f", "1..3"]
     install(zip_path)
+    as_blender_binary(["blender", "-b", os.path.join(out, "scene.blend"), "-f", "1..3"])
     online(True)
     scene = make_scene()
     scene.render.filepath = os.path.join(out, "f_####")

@@ -15,6 +15,7 @@ from rendertally.plugins.blender.batch import (
     CommandLine,
     Plan,
     Step,
+    blender_command_line,
     count_frames,
 )
 
@@ -139,3 +140,10 @@ def test_switching_scenes() -> None:
     # -S after it: that scene's range is unknown; absolute -f frames are still counted
     assert plan("-b", "a.blend", "-a", "-S", "Shot2", "-a", "-f", "4", start=1, end=10) == Plan(3, None)
     assert CommandLine.parse(["blender", "-b", "a.blend", "--scene", "X", "-a"]).steps[1] == Step(SET_SCENE, "X")
+
+
+def test_the_bpy_module_has_no_blender_command_line() -> None:
+    """Without a Blender binary (the bpy module) argv is the script's own: nothing is read from it."""
+    argv = ["script.py", "--inner", "-b", "shot.blend", "-f", "1..3"]
+    assert blender_command_line(argv, "") == CommandLine()
+    assert blender_command_line(["/opt/blender/blender", *argv[2:]], "/opt/blender/blender").renders

@@ -125,6 +125,27 @@ def test_per_frame_renders_of_one_command_line_are_one_job(extension_zip: Path, 
     assert float(jobs[0]["RenderHours"]) * 3600 <= result["seconds"] + 0.05
 
 
+def test_a_frame_rendered_again_by_another_render_of_the_command_line_counts_again(
+        extension_zip: Path, blender_env) -> None:
+    """Two scenes' `-a`, a repeated `-f` range and two scenes' `-f 1` count every frame render (the Frames rule)."""
+    with Sandbox() as box:
+        _run("batch_rule", extension_zip, blender_env(box.url))
+        jobs = {job["request"]["MissionId"]: job["request"] for job in box.jobs}
+
+    assert len(box.jobs) == 3
+    assert {mission: (job["Frames"], job["JobStatus"]) for mission, job in jobs.items()} == {
+        "A": ("6", "1"), "B": ("4", "1"), "C": ("2", "1")}
+
+
+def test_a_bpy_module_scripts_own_arguments_are_not_read_as_blenders(extension_zip: Path, blender_env) -> None:
+    """A script run by Python with `-b … -f 1..3` among its own arguments reports its two renders as two Done jobs."""
+    with Sandbox() as box:
+        _run("module_script", extension_zip, blender_env(box.url))
+        jobs = [(job["request"]["Frames"], job["request"]["JobStatus"]) for job in box.jobs]
+
+    assert jobs == [("3", "1"), ("1", "1")]
+
+
 def test_a_command_line_cut_short_is_reported_failed_at_exit(extension_zip: Path, blender_env) -> None:
     """A `-f 1..3` run that exits while frame 3 renders is sent at exit as one Failed job with 2 frames."""
     with Sandbox() as box:
