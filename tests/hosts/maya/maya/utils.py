@@ -1,7 +1,7 @@
 """Fake ``maya.utils``: executeDeferred only.
 
-https://help.autodesk.com/cloudhelp/2025/ENU/Maya-Tech-Docs/CommandsPython/ (maya.utils.executeDeferred:
-runs when Maya is idle; in batch mode it runs at once)
+It runs the function when Maya is next idle; in batch mode it does not run at all (PyMEL's note
+on its wrapper: https://docs.huihoo.com/autodesk/maya/2017/english/PyMel/generated/functions/pymel.mayautils/pymel.mayautils.executeDeferred.html).
 """
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ batch = True  # set by maya._host.boot
 
 
 def executeDeferred(function: Callable[..., Any], *args: Any) -> None:  # noqa: N802
-    if batch:
-        function(*args)
-    else:
+    if not batch:
         _deferred.append(lambda: function(*args))
 
 
