@@ -26,6 +26,10 @@ def mel_event(event: str) -> None:
     """Called by our MEL fragments (see :mod:`.fragments`)."""
     if _recorder is not None:
         _recorder.mel_event(event)
+        if event in ("render_start", "layer_start"):
+            # Self-healing: a per-frame script the user edited since the scene was opened lost
+            # our fragment; Maya reads those attributes again for each frame.
+            fragments.install()
 
 
 @guarded
