@@ -20,6 +20,7 @@ from .errors import ValidationError
 UTC = dt.timezone.utc
 RUN_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_TEXT = 200
+MISSION_ID_LIMIT = 100  # one limit for the job, the settings and every host's per-scene override
 MAX_EMAIL = 254
 MAX_FRAMES = 10_000_000
 # A render of more than ~114 years is a bug upstream, not a render.
@@ -182,7 +183,7 @@ class RenderJob:
         fix("status", JobStatus.parse(self.status, "status"))
         fix("job_type", JobType.parse(self.job_type, "job_type"))
         fix("run_date", _run_date(self.run_date))
-        fix("mission_id", clean_text(self.mission_id, "mission_id", required=False))
+        fix("mission_id", clean_text(self.mission_id, "mission_id", limit=MISSION_ID_LIMIT, required=False))
         fix("email", clean_email(self.email))
 
     def replace(self, **changes: Any) -> RenderJob:

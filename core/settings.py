@@ -19,15 +19,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import keystore
-from .endpoint import endpoint_url
+from .endpoint import ENDPOINT, endpoint_url
 from .errors import ConfigurationError, ValidationError
-from .job import JobType, clean_email, clean_text
+from .job import MISSION_ID_LIMIT, JobType, clean_email, clean_text
 from .wire import FORMATS, Credentials
 
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "https://big.stratuscore.com"
-MISSION_ID_LIMIT = 100  # also the limit of per-scene overrides in the host adapters
 FILE_NAME = "settings.json"
 
 
@@ -39,10 +38,17 @@ def _job_type(value: Any) -> str | None:
     return JobType.parse(value, "job_type").name.lower() if value not in (None, "") else None
 
 
+MIN_KEY_LENGTH = 6  # shorter Keys cannot be told apart from ordinary words when masked
+
+
 def _url(value: Any) -> str | None:
     text = clean_text(value, "url", required=False)
     if text is None:
         return None
+    # People paste the endpoint they see in the API's help page: keep its base only.
+    stripped = text.rstrip("/")
+    if stripped.lower().endswith("/" + ENDPOINT):
+        text = stripped[: -len(ENDPOINT) - 1]
     try:
         endpoint_url(text)
     except ConfigurationError as exc:
@@ -112,7 +118,7 @@ class Settings:
     email: str | None = None
     job_type: str = "normal"
     mission_id: str | None = None
-    url: str = DEFAULT_URL
+    url: str | None = DEFAULT_URL  # None: a URL was given but is unusable (see problems)
     format: str = "json"
     proxy: str | None = None
     ca_bundle: str | None = None
@@ -129,6 +135,9 @@ class Settings:
                 f"No {names} configured: run `rendertally settings set {missing[0]} VALUE`, "
                 f"use the settings panel, or set {env_name(missing[0])}"
             )
+        if self.url is None:
+            problem = next((p for p in self.problems if ": url: " in p), "the API URL is not usable")
+            raise ConfigurationError(f"{problem} (rendertally settings set url https://…)")
         return Credentials(self.id or "", self.key or "")
 
     def display(self, name: str) -> str:
@@ -145,6 +154,10 @@ def _read_json(path: Path, what: str, problems: list[str]) -> dict[str, Any]:
     except FileNotFoundError:
         if what == "site config":
             problems.append(f"The site config {path} does not exist")
+        return {}
+    except json.JSONDecodeError as exc:
+        problems.append(f"The {what} {path} has a JSON syntax error at line {exc.lineno}, column {exc.colno} "
+                        f"({exc.msg}); it was ignored until that is fixed")
         return {}
     except (OSError, ValueError) as exc:
         problems.append(f"The {what} {path} could not be read ({type(exc).__name__}); it was ignored")
@@ -165,7 +178,12 @@ def _apply(values: dict[str, Any], sources: dict[str, str], layer: Mapping[str, 
             value = FIELDS[name][0](raw)
         except ValidationError as exc:
             # The field's name, and a message that never quotes a Key's value back.
-            problems.append(f"{source}: {name}: {exc.message} (ignored)")
+            if name == "url":
+                # Never fall back to the default (production) URL when another one was meant.
+                values["url"], sources["url"] = None, source
+                problems.append(f"{source}: url: {exc.message}; nothing is sent until it is fixed")
+            else:
+                problems.append(f"{source}: {name}: {exc.message} (ignored)")
             continue
         if value is not None:
             values[name], sources[name] = value, source
@@ -181,6 +199,9 @@ def _names(value: Any, source: str, problems: list[str]) -> set[str]:
         return set(value)
     problems.append(f"{source}: overridable must be a list of setting names (ignored)")
     return set()
+
+
+_warned: set[str] = set()
 
 
 def load(*, with_key: bool = True) -> Settings:
@@ -220,7 +241,9 @@ def load(*, with_key: bool = True) -> Settings:
         fixed.add(name)
 
     for line in problems:
-        log.warning("%s", line)
+        if line not in _warned:  # once per process: the CLI and the hosts load settings often
+            _warned.add(line)
+            log.warning("%s", line)
     return Settings(**values, sources=sources, fixed=frozenset(fixed), problems=tuple(problems))
 
 
@@ -238,6 +261,9 @@ def save(changes: Mapping[str, Any]) -> Settings:
         if name in current.fixed:
             raise ConfigurationError(f"{name} is fixed by the {current.sources[name]}; change it there")
         cleaned[name] = FIELDS[name][0](raw)
+        if name == "key" and cleaned[name] is not None and len(cleaned[name] or "") < MIN_KEY_LENGTH:
+            raise ValidationError("key", f"is shorter than {MIN_KEY_LENGTH} characters; paste the whole Key "
+                                  "from the render service's account page")
 
     path = user_file()
     problems: list[str] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 from xml.sax.saxutils import escape
@@ -107,11 +108,16 @@ def _encode_xml(credentials: Credentials, request: dict[str, str | None]) -> byt
 
 
 def mask(body: bytes, key: str) -> bytes:
-    """``body`` with every occurrence of the Key (raw or escaped) replaced by asterisks."""
+    """``body`` with every whole-token occurrence of the Key (raw or escaped) replaced by asterisks.
+
+    Whole tokens only: masking a short Key inside ordinary words ("Name or service not
+    ********nown") garbles the message and tells the reader what the Key is.
+    """
     if not key:
         return body
-    for form in {key, _text(key), json.dumps(key)[1:-1]}:
-        body = body.replace(form.encode("utf-8"), b"********")
+    for form in sorted({key, _text(key), json.dumps(key)[1:-1]}, key=len, reverse=True):
+        pattern = rb"(?<![A-Za-z0-9_\-])" + re.escape(form.encode("utf-8")) + rb"(?![A-Za-z0-9_\-])"
+        body = re.sub(pattern, b"********", body)
     return body
 
 

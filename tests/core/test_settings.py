@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -59,14 +60,40 @@ def test_fixed_values_cannot_be_saved_over(site_config, monkeypatch):
         settings.save({"id": "43"})
 
 
-def test_bad_values_in_files_are_skipped_and_listed(site_config):
-    """A bad value in the site config is ignored with a problem line, never a crash."""
+def test_bad_values_in_files_are_skipped_and_listed(site_config, monkeypatch):
+    """A bad value in the site config is listed as a problem; a bad URL blocks sending instead of
+    falling back to the production URL."""
     site_config({"url": "http://studio.example", "format": "yaml"})
+    monkeypatch.setenv("RENDERTALLY_ID", "42")
+    monkeypatch.setenv("RENDERTALLY_KEY", "secret-key")
     current = settings.load()
-    assert current.url == settings.DEFAULT_URL
+    assert current.url is None
     assert current.format == "json"
     assert any("plain http" in p for p in current.problems)
     assert any("json or xml" in p for p in current.problems)
+    with pytest.raises(ConfigurationError, match="plain http.*nothing is sent"):
+        current.credentials()
+
+
+def test_a_pasted_endpoint_url_is_kept_as_its_base(isolated):
+    """Saving the full job-data endpoint URL stores the base URL, so the path is never doubled."""
+    saved = settings.save({"url": "https://api.example.com/api/v1/render/jobdata/"})
+    assert saved.url == "https://api.example.com"
+
+
+def test_a_key_shorter_than_six_characters_is_refused_at_save(isolated):
+    """A Key too short to be masked safely is refused with what to do, and nothing is saved."""
+    with pytest.raises(ValidationError, match="shorter than 6 characters"):
+        settings.save({"key": "abc"})
+    assert settings.load().key is None
+
+
+def test_a_syntax_error_in_the_site_config_names_the_line_and_column(site_config):
+    """A site config with broken JSON is named with the line and column of the error."""
+    path = Path(site_config({}))
+    path.write_text('{\n  "url": "https://a.example",\n  "id" 42\n}\n')
+    problems = settings.load().problems
+    assert any(str(path) in p and "line 3, column 8" in p for p in problems), problems
 
 
 def test_unreadable_user_file_is_a_problem_not_a_crash(isolated):
@@ -75,7 +102,7 @@ def test_unreadable_user_file_is_a_problem_not_a_crash(isolated):
     (isolated / "settings.json").write_text("{not json")
     current = settings.load()
     assert current.id is None
-    assert any("could not be read" in p for p in current.problems)
+    assert any("syntax error at line 1, column 2" in p for p in current.problems)
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [
