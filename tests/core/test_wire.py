@@ -138,3 +138,11 @@ def test_anything_else_is_not_our_answer(body):
     """Empty, HTML, truncated, DTD, oversized and shapeless bodies are UnexpectedAnswerError."""
     with pytest.raises(UnexpectedAnswerError):
         parse_answer(body, "text/html")
+
+
+def test_the_key_is_masked_as_a_whole_token_only():
+    """A Key inside ordinary words is left alone; the Key as its own token is masked, raw or escaped."""
+    text = "Name or service not known; Key=sekret1; \"sekret1\"; sekret12"
+    masked = mask(text.encode(), "sekret1").decode()
+    assert masked == "Name or service not known; Key=********; \"********\"; sekret12"
+    assert mask(b"Name or service not known", "k") == b"Name or service not known"
