@@ -1,7 +1,6 @@
 """Fixtures for the Maya plug-in tests: the built module (once per session) and the fake Maya in-process."""
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ def built_module(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def fake_maya(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """The fake maya importable in this process, with a fresh scene and no callbacks; the adapter unloaded after."""
+    """The fake maya importable in this process, with a fresh scene and no callbacks; our hooks removed after."""
     monkeypatch.syspath_prepend(str(FAKE_MAYA))
     from maya import _host, _scene, cmds, mel
     from maya.api import OpenMaya
@@ -36,5 +35,4 @@ def fake_maya(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
 
     hooks.remove()
     OpenMaya._registry.clear()
-    for name in [m for m in sys.modules if m == "maya" or m.startswith("maya.")]:
-        del sys.modules[name]
+    # The fake stays imported: the adapter's modules hold on to the maya.cmds they imported.

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from rendertally.core.sandbox import Sandbox
-BEGIN = "/*RenderTally{*/"  # plugins/maya/fragments.py (not imported: it needs maya)
 
 from tests.conftest import SECRET_KEY, TEST_ID
 
 from .conftest import FAKE_MAYA
 
 HARNESS = Path(__file__).with_name("harness.py")
+BEGIN = "/*RenderTally{*/"  # plugins/maya/fragments.py (not imported: it needs maya)
 
 
 def _run(name: str, module_folder: Path, tmp_path: Path, url: str | None) -> dict[str, Any]:
