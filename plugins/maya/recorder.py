@@ -88,7 +88,19 @@ class Recorder:
 
     # -- exit ---------------------------------------------------------------------------------
     def process_exit(self) -> None:
-        """Maya is exiting: a render still open is Aborted after an interrupt, else Failed."""
+        """Maya is exiting: a render still open is Aborted after an interrupt, else Failed.
+
+        One exception: a batch render (``Render``, mayabatch) whose every expected frame was
+        rendered but whose postMel never ran (``Render -postRender`` replaces the scene's postMel,
+        and with it our fragment) is Done.
+        """
+        if not self.active:
+            return
+        expected = self.session.expected
+        if self.batch and not self.interrupted and expected and self.session.frames >= expected:
+            log.info("RenderTally: batch render ended without postMel after all %s frame(s); Done", expected)
+            self._finish(JobStatus.DONE)
+            return
         if self.active:
             log.warning("RenderTally: Maya exits during a render; reporting the frames done")
             self.session.process_exit(aborted=self.interrupted)

@@ -73,6 +73,7 @@ def scenario_exit_mid_render(modules_dir, out):
     """V-Ray: the process exits after 3 of 10 frames (no postMel): Failed with 3 frames."""
     host, cmds = boot(modules_dir)
     cmds.setAttr("defaultRenderGlobals.currentRenderer", "vray", type="string")
+    cmds.setAttr("defaultRenderGlobals.animation", True)  # frames 1-10 (the render globals' range)
     done = host.render_mel(range(1, 11), stop_after=3)
     host.exit_maya()
     finish(done=done)

@@ -185,3 +185,18 @@ def test_wrong_flag_raises_in_the_fake(fake_maya: Any) -> None:
         cmds.ls(typ="camera")
     with pytest.raises(AttributeError):
         cmds.polyCube()
+
+
+@pytest.mark.parametrize(("rendered", "status"), [(10, "DONE"), (6, "FAILED")])
+def test_batch_without_post_mel_is_done_only_when_every_frame_rendered(fake_maya: Any, rendered: int,
+                                                                        status: str) -> None:
+    """Batch Render whose postMel was replaced (-postRender): at exit Done after all 10 frames, Failed after 6."""
+    from maya import cmds
+
+    hooks = _install(fake_maya, batch=True)
+    cmds.setAttr("defaultRenderGlobals.animation", True)
+    _renderer("arnold")
+    fake_maya.render_mel(range(1, 11), stop_after=rendered, end=False)
+    hooks._recorder.process_exit()
+    (job,) = _jobs()
+    assert (job.status.name, job.frames) == (status, rendered)
