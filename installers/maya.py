@@ -17,16 +17,34 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import subprocess
+import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 from rendertally.core import __version__
 from rendertally.core.errors import ConfigurationError
 
-from .bundle import library_files, prefixed, write_tree, write_zip
+from .bundle import (
+    COMPILED_SUFFIXES,
+    DEPENDENCIES,
+    SKIPPED_METADATA,
+    library_files,
+    prefixed,
+    write_tree,
+    write_zip,
+)
 
 log = logging.getLogger(__name__)
 
 MODULE = "RenderTally"
+# The oldest Maya we serve (2023) runs Python 3.9: the bundled dependencies must import there.
+# The build machine's own copies may be newer (urllib3 2.7+ needs Python 3.10), so pip picks
+# the newest pure-Python wheels that support 3.9; offline, the installed copies are used.
+OLDEST_PYTHON = "3.9"
+REQUIREMENTS = ("requests>=2.25", "platformdirs>=3")
+PIP_TIMEOUT = 180
 PLUGIN_FILE = "plug-ins/rendertally_maya.py"
 SETUP_FILE = "scripts/userSetup.py"
 
@@ -45,8 +63,34 @@ def module_files() -> dict[str, bytes]:
         PLUGIN_FILE: plugin,
         SETUP_FILE: _source("rendertally.plugins.maya.user_setup"),
     }
-    files.update(prefixed(library_files("maya"), "lib"))
+    dependencies = oldest_python_dependencies()
+    files.update(prefixed(library_files("maya", dependencies=() if dependencies else DEPENDENCIES), "lib"))
+    files.update(prefixed(dependencies, "lib"))
     return files
+
+
+def oldest_python_dependencies() -> dict[str, bytes]:
+    """The core's dependencies as pure-Python wheels for Python 3.9, unpacked; {} if pip cannot get them."""
+    with tempfile.TemporaryDirectory(prefix="rendertally-maya-deps-") as tmp:
+        command = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
+                   "--only-binary=:all:", "--python-version", OLDEST_PYTHON, "--implementation", "py",
+                   "--abi", "none", "--platform", "any", "--dest", tmp, *REQUIREMENTS]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=PIP_TIMEOUT)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("pip could not fetch Python %s wheels (%s); bundling the installed copies, "
+                        "which may need a newer Python", OLDEST_PYTHON, exc)
+            return {}
+        files: dict[str, bytes] = {}
+        for wheel in sorted(Path(tmp).glob("*.whl")):
+            with zipfile.ZipFile(wheel) as archive:
+                for name in sorted(archive.namelist()):
+                    leaf = name.rsplit("/", 1)[-1]
+                    if (name.endswith("/") or "__pycache__" in name or leaf in SKIPPED_METADATA
+                            or name.endswith(COMPILED_SUFFIXES)):
+                        continue
+                    files[name] = archive.read(name)
+        return files
 
 
 def build(out: Path) -> list[Path]:

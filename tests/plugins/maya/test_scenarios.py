@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rendertally.core.sandbox import Sandbox
 
 from tests.conftest import SECRET_KEY, TEST_ID
+from tests.test_python39 import find_python39
 
 from .conftest import FAKE_MAYA
 
@@ -23,13 +25,14 @@ HARNESS = Path(__file__).with_name("harness.py")
 BEGIN = "/*RenderTally{*/"  # plugins/maya/fragments.py (not imported: it needs maya)
 
 
-def _run(name: str, module_folder: Path, tmp_path: Path, url: str | None) -> dict[str, Any]:
+def _run(name: str, module_folder: Path, tmp_path: Path, url: str | None,
+         python: str = sys.executable) -> dict[str, Any]:
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONPATH": str(FAKE_MAYA),
            "PYTHONDONTWRITEBYTECODE": "1", "RENDERTALLY_HOME": os.environ["RENDERTALLY_HOME"],
            "RENDERTALLY_KEYRING": "0", "RENDERTALLY_EXIT_WAIT": "20"}
     if url is not None:
         env.update(RENDERTALLY_URL=url, RENDERTALLY_ID=TEST_ID, RENDERTALLY_KEY=SECRET_KEY)
-    done = subprocess.run([sys.executable, "-S", str(HARNESS), name, str(module_folder), str(tmp_path / "work")],
+    done = subprocess.run([python, "-S", str(HARNESS), name, str(module_folder), str(tmp_path / "work")],
                           env=env, check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"{name} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
@@ -77,3 +80,14 @@ def test_load_unload_load_leaves_one_of_each(built_module: tuple[Path, Path], tm
     assert set(result["per_message"].values()) == {1}
     assert result["pre_mel_unloaded"] == ""
     assert result["pre_mel"].count(BEGIN) == 1
+
+
+@pytest.mark.skipif(find_python39() is None, reason="no python3.9 on this machine")
+def test_arnold_on_python_39_like_maya_2023(built_module: tuple[Path, Path], tmp_path: Path) -> None:
+    """The module runs on Python 3.9 (Maya 2023): the Arnold sequence is reported the same way."""
+    python = find_python39()
+    assert python is not None
+    with Sandbox() as box:
+        _run("arnold", built_module[0], tmp_path, box.url, python)
+        jobs = [job["request"] for job in box.jobs]
+    assert [(j["JobStatus"], j["Frames"], j["RenderEngine"]) for j in jobs] == [("1", "8", "Arnold")]
