@@ -37,6 +37,10 @@ class Recorder:
         self.interrupted = False
         self._layers: list[str] = []
         self._seen: dict[tuple[str, int], int] = {}
+        # Who drives the open job: "software" (the MSceneMessage software-render messages) or
+        # "mel" (our fragments). For Maya Software the messages win once they are seen; if they
+        # never come (not confirmed for every batch mode), the fragments report it alone.
+        self.source: str | None = None
 
     @property
     def session(self) -> RenderSession:
@@ -50,7 +54,11 @@ class Recorder:
 
     # -- Maya Software: MSceneMessage ----------------------------------------------------------
     def software_start(self) -> None:
+        if self.active and self.source == "mel" and scene.describe_renderer() == scene.MAYA_SOFTWARE:
+            self.source = "software"  # preMel ran first: the same render, now with its messages
+            return
         self._start()
+        self.source = "software"
 
     def software_frame_done(self) -> None:
         self._frame_done()
@@ -66,13 +74,14 @@ class Recorder:
         if event not in MEL_EVENTS:
             raise ValueError(f"unknown RenderTally MEL event {event!r}")
         renderer = scene.describe_renderer()
-        if renderer == scene.MAYA_SOFTWARE:
+        if renderer == scene.MAYA_SOFTWARE and self.source == "software":
             return  # the software-render messages report it (and know about interrupts)
         redshift_slot = event.startswith("redshift_")
         if redshift_slot != (renderer == scene.REDSHIFT) and event.endswith(("frame_start", "frame_end")):
             return  # per-frame: Redshift's own slots for Redshift, the render globals' for the rest
         if event == "render_start":
             self._start()
+            self.source = "mel"
         elif event == "render_end":
             self._finish(JobStatus.DONE)
         elif event == "layer_start":
@@ -81,9 +90,11 @@ class Recorder:
         elif event.endswith("frame_start"):
             if not self.active:
                 self._start()  # a renderer that skipped preMel: the first frame starts the job
+                self.source = "mel"
         else:
             if not self.active:
                 self._start()
+                self.source = "mel"
             self._frame_done()
 
     # -- exit ---------------------------------------------------------------------------------
@@ -141,6 +152,7 @@ class Recorder:
     def _finish(self, status: JobStatus) -> None:
         if not self.active:
             return
+        self.source = None
         job = self.session.finish(status)
         if job is not None:
             log.info("RenderTally: %s render %s, %s frame(s), %.4f h queued", job.render_engine,

@@ -200,3 +200,31 @@ def test_batch_without_post_mel_is_done_only_when_every_frame_rendered(fake_maya
     hooks._recorder.process_exit()
     (job,) = _jobs()
     assert (job.status.name, job.frames) == (status, rendered)
+
+
+def test_maya_software_without_messages_is_reported_by_the_fragments(fake_maya: Any) -> None:
+    """Maya Software whose software-render messages never come: the MEL fragments report it alone."""
+    _install(fake_maya)
+    fake_maya.render_mel(range(1, 4))  # currentRenderer is mayaSoftware; no MSceneMessage fired
+    (job,) = _jobs()
+    assert (job.status.name, job.frames, job.render_engine) == ("DONE", 3, "Maya Software")
+
+
+def test_maya_software_pre_mel_before_messages_is_one_job(fake_maya: Any) -> None:
+    """preMel first, then kBeforeSoftwareRender: still one job, each frame counted once, interrupt → Aborted."""
+    from maya import cmds, mel
+    from maya.api import OpenMaya
+
+    sm = OpenMaya.MSceneMessage
+    _install(fake_maya)
+    mel.eval(cmds.getAttr("defaultRenderGlobals.preMel"))
+    OpenMaya._fire(sm.kBeforeSoftwareRender)
+    for frame in (1, 2):
+        cmds.currentTime(frame)
+        OpenMaya._fire(sm.kAfterSoftwareFrameRender)
+        mel.eval(cmds.getAttr("defaultRenderGlobals.postRenderMel"))
+    OpenMaya._fire(sm.kSoftwareRenderInterrupted)
+    OpenMaya._fire(sm.kAfterSoftwareRender)
+    mel.eval(cmds.getAttr("defaultRenderGlobals.postMel"))
+    (job,) = _jobs()
+    assert (job.status.name, job.frames) == ("ABORTED", 2)
