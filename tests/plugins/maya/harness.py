@@ -16,7 +16,11 @@ def boot(modules_dir, batch=True):
     from maya import _host
 
     _host.boot([modules_dir], batch=batch)
-    from maya import cmds
+    from maya import cmds, utils
+
+    loaded_at_boot = cmds.pluginInfo("rendertally_maya", query=True, loaded=True)
+    utils._run_idle()  # the GUI becomes idle: userSetup's deferred load runs
+    assert loaded_at_boot == batch, "batch loads at once, the GUI deferred"
 
     assert cmds.pluginInfo("rendertally_maya", query=True, loaded=True)
     import rendertally.plugins.maya as adapter
@@ -94,6 +98,18 @@ def scenario_reload(modules_dir, out):
     pre_mel = cmds.getAttr("defaultRenderGlobals.preMel")
     host.exit_maya()
     finish(counts=counts, per_message=per_message, pre_mel=pre_mel, pre_mel_unloaded=pre_mel_unloaded)
+
+
+def scenario_gui(modules_dir, out):
+    """GUI: the menu is there; an Arnold Render View still (frame 12) is Done; unload removes the menu."""
+    host, cmds = boot(modules_dir, batch=False)
+    menu_items = sorted(item["label"] for item in cmds._ui.values() if item.get("parent") == "RenderTallyMenu")
+    cmds.setAttr("defaultRenderGlobals.currentRenderer", "arnold", type="string")
+    done = host.render_mel([12])
+    cmds.unloadPlugin("rendertally_maya")
+    menu_after_unload = cmds.menu("RenderTallyMenu", exists=True)
+    host.exit_maya()
+    finish(done=done, menu_items=menu_items, menu_after_unload=menu_after_unload)
 
 
 if __name__ == "__main__":

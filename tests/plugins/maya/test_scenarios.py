@@ -91,3 +91,13 @@ def test_arnold_on_python_39_like_maya_2023(built_module: tuple[Path, Path], tmp
         _run("arnold", built_module[0], tmp_path, box.url, python)
         jobs = [job["request"] for job in box.jobs]
     assert [(j["JobStatus"], j["Frames"], j["RenderEngine"]) for j in jobs] == [("1", "8", "Arnold")]
+
+
+def test_gui_render_view_and_menu(built_module: tuple[Path, Path], tmp_path: Path) -> None:
+    """GUI: userSetup loads the plug-in when idle, the menu has its three items, a Render View still is Done."""
+    with Sandbox() as box:
+        result = _run("gui", built_module[0], tmp_path, box.url)
+        jobs = [job["request"] for job in box.jobs]
+    assert result["menu_items"] == ["Reports", "Send pending now", "Settings\u2026"]
+    assert result["menu_after_unload"] is False
+    assert [(j["JobStatus"], j["Frames"], j["RenderEngine"]) for j in jobs] == [("1", "1", "Arnold")]
