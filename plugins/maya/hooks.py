@@ -89,6 +89,8 @@ def _messages() -> list[tuple[str, int, Callable[..., None]]]:
         ("addCallback", message.kAfterSoftwareRender, _after_software_render),
         ("addCallback", message.kBeforeSave, _before_save),
         ("addCallback", message.kAfterSave, _reinstall),
+        ("addCallback", message.kBeforeExport, _before_save),  # File ▸ Export All writes a scene too
+        ("addCallback", message.kAfterExport, _reinstall),
         ("addCallback", message.kAfterOpen, _reinstall),
         ("addCallback", message.kAfterNew, _reinstall),
         ("addStringArrayCallback", message.kAfterPluginLoad, _reinstall),

@@ -94,7 +94,7 @@ def scenario_reload(modules_dir, out):
     pre_mel_unloaded = cmds.getAttr("defaultRenderGlobals.preMel")
     cmds.loadPlugin("rendertally_maya", quiet=True)
     counts.append(OpenMaya._count())
-    per_message = {str(m): OpenMaya._count(m) for m in (24, 25, 27, 28, 12, 13, 6, 2, 30, 41)}
+    per_message = {str(m): OpenMaya._count(m) for m in (24, 25, 27, 28, 12, 13, 10, 11, 6, 2, 30, 41)}
     pre_mel = cmds.getAttr("defaultRenderGlobals.preMel")
     host.exit_maya()
     finish(counts=counts, per_message=per_message, pre_mel=pre_mel, pre_mel_unloaded=pre_mel_unloaded)

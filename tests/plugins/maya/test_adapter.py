@@ -129,6 +129,9 @@ def test_fragments_keep_the_users_script_and_leave_saved_files(fake_maya: Any, t
     cmds.file(save=True)
     assert fragments.BEGIN not in (tmp_path / "b.ma").read_text()
     assert all(fragments.present().values())  # put back after the save
+    cmds.file(str(tmp_path / "c.ma"), exportAll=True, type="mayaAscii")
+    assert fragments.BEGIN not in (tmp_path / "c.ma").read_text()  # Export All: clean too
+    assert all(fragments.present().values())
 
 
 def test_fragments_do_nothing_without_the_plugin(fake_maya: Any) -> None:

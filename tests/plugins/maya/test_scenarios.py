@@ -74,9 +74,9 @@ def test_exit_mid_render_is_failed_with_the_frames_done(built_module: tuple[Path
 
 
 def test_load_unload_load_leaves_one_of_each(built_module: tuple[Path, Path], tmp_path: Path) -> None:
-    """load/unload/load: ten callbacks, then none and no fragment, then exactly one per message again."""
+    """load/unload/load: twelve callbacks, then none and no fragment, then exactly one per message again."""
     result = _run("reload", built_module[0], tmp_path, None)
-    assert result["counts"] == [10, 0, 10]
+    assert result["counts"] == [12, 0, 12]
     assert set(result["per_message"].values()) == {1}
     assert result["pre_mel_unloaded"] == ""
     assert result["pre_mel"].count(BEGIN) == 1

@@ -8,6 +8,7 @@ https://help.autodesk.com/cloudhelp/2025/ENU/Maya-Tech-Docs/CommandsPython/index
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Callable
 
 from . import _scene
@@ -183,8 +184,15 @@ def pluginInfo(name: str, *, query: bool = False, loaded: bool = False) -> bool:
 
 
 def file(path: str | None = None, *, save: bool = False, open: bool = False, newFile: bool = False,  # noqa: A001, A002, N803
-         force: bool = False, rename: str | None = None, type: str | None = None) -> Any:  # noqa: A002
-    """``file(rename=p)``, ``file(save=True)``, ``file(p, open=True, force=True)``, ``file(newFile=True, force=True)``."""
+         force: bool = False, rename: str | None = None, type: str | None = None,  # noqa: A002
+         exportAll: bool = False) -> Any:  # noqa: N803
+    """``file(rename=p)``, ``file(save=True)``, ``file(p, open=True, force=True)``, ``file(newFile=True, force=True)``,
+    ``file(p, exportAll=True, type="mayaAscii")``."""
+    if exportAll and path:
+        _om._fire(SM.kBeforeExport)
+        Path(path).write_text(_S.to_json())
+        _om._fire(SM.kAfterExport)
+        return path
     if rename is not None:
         _S.name = rename
         return rename

@@ -63,6 +63,8 @@ class MSceneMessage(MMessage):
     kAfterOpen = 6
     kBeforeFileRead = 7
     kAfterFileRead = 8
+    kBeforeExport = 10
+    kAfterExport = 11
     kBeforeSave = 12
     kAfterSave = 13
     kBeforeSoftwareRender = 24
