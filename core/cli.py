@@ -6,23 +6,32 @@ server (kept) · 75 not delivered yet (kept; it goes out later) · 1 an unexpect
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Callable
 
-from . import __version__
+from . import __version__, listing
 from . import settings as settings_mod
-from .errors import RenderTallyError, ValidationError
-from .job import JobStatus, JobType, RenderJob, Software
+from .errors import ConfigurationError, RenderTallyError
+from .job import RenderJob, field_errors
 from .outbox import DELIVERED, OPEN, PENDING, REJECTED, Row
 from .reporter import OUTBOX_FILE, Reporter
 from .wire import Credentials, encode, mask
 
 OK, FAILED, INVALID, REJECTED_EXIT, NOT_YET = 0, 1, 2, 3, 75
+EPILOG = ("exit codes: 0 delivered / done, 2 invalid input or configuration (nothing queued), "
+          "3 rejected by the server (kept), 75 not delivered yet (kept; sent later), 1 unexpected error")
+SOFTWARE_HELP = "BLD (Blender), MAY (Maya), MAX (3ds Max), C4D (Cinema 4D); blender, maya, max, c4d work too"
+# RenderJob field → the flag people typed, so an error names what to change.
+FLAGS = {"frames": "--frames", "render_hours": "--render-hours", "software": "--software",
+         "software_version": "--software-version", "render_engine": "--engine", "status": "--status",
+         "job_type": "--job-type", "run_date": "--run-date", "mission_id": "--mission-id", "email": "email"}
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rendertally", description="Report finished renders to the render service.")
+    parser = argparse.ArgumentParser(prog="rendertally", description="Report finished renders to the render service.",
+                                     epilog=EPILOG, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--version", action="version", version=f"RenderTally {__version__}")
     parser.add_argument("--debug", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -58,39 +68,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_report(sub: argparse._SubParsersAction) -> None:
-    rep = sub.add_parser("report", help="report one render job")
-    rep.add_argument("--frames", type=int, required=True)
-    rep.add_argument("--render-hours", required=True)
-    rep.add_argument("--software", required=True, type=str.upper, choices=[s.value for s in Software])
-    rep.add_argument("--software-version", required=True)
-    rep.add_argument("--engine", required=True)
-    rep.add_argument("--status", default="done", type=str.lower, choices=[s.name.lower() for s in JobStatus])
-    rep.add_argument("--job-type", type=str.lower, choices=[t.name.lower() for t in JobType])
-    rep.add_argument("--mission-id")
+    rep = sub.add_parser("report", help="report one render job", epilog=EPILOG,
+                         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    rep.add_argument("--frames", required=True, help="frame renders completed (a whole number)")
+    rep.add_argument("--render-hours", required=True, help="hours the render took, e.g. 1.5")
+    rep.add_argument("--software", required=True, help=SOFTWARE_HELP)
+    rep.add_argument("--software-version", required=True, help="e.g. 2026 or 5.0.1")
+    rep.add_argument("--engine", required=True, help="render engine, e.g. Arnold")
+    rep.add_argument("--status", default="done", help="done, aborted or failed")
+    rep.add_argument("--job-type", help="economy, normal or test (default: the settings' job type)")
+    rep.add_argument("--mission-id", help="default: the settings' mission id")
     rep.add_argument("--run-date", help="'YYYY-MM-DD HH:MM:SS' in UTC (default: now)")
-    rep.add_argument("--wait", type=float, default=10.0, help="seconds to wait for delivery (0: only queue)")
+    rep.add_argument("--wait", type=float, default=10.0,
+                     help="seconds to wait for delivery; 0 only queues (then run `rendertally outbox flush`)")
+    rep.add_argument("--json", action="store_true", help="print the outcome as JSON (with the job id)")
     rep.set_defaults(func=cmd_report)
 
 
 def _add_outbox(sub: argparse._SubParsersAction) -> None:
     box = sub.add_parser("outbox", help="what was reported and what is waiting").add_subparsers(
         dest="action", required=True, metavar="ACTION")
-    lst = box.add_parser("list", help="jobs not yet delivered (--all: with the history)")
-    lst.add_argument("--all", action="store_true")
-    lst.add_argument("--json", action="store_true")
-    lst.add_argument("--limit", type=int, default=100)
+    lst = box.add_parser("list", help="jobs not yet delivered (--all: with the history)",
+                         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    lst.add_argument("--all", action="store_true", help="delivered jobs too")
+    lst.add_argument("--json", action="store_true", help="every field, as JSON")
+    lst.add_argument("--limit", type=int, default=100, help="show at most this many jobs, newest first")
     lst.set_defaults(func=cmd_outbox_list)
     show = box.add_parser("show", help="one job and the exact body that would be sent (Key masked)")
     show.add_argument("id", type=int)
     show.set_defaults(func=cmd_outbox_show)
     flush = box.add_parser("flush", help="send every pending job now")
-    flush.add_argument("--wait", type=float, default=30.0)
+    flush.add_argument("--wait", type=float, default=30.0, help="seconds to keep sending (default 30)")
     flush.set_defaults(func=cmd_outbox_flush)
     retry = box.add_parser("retry", help="send a rejected job again (after fixing what the server said)")
     which = retry.add_mutually_exclusive_group(required=True)
     which.add_argument("id", type=int, nargs="?")
     which.add_argument("--rejected", action="store_true", help="every rejected job")
-    retry.add_argument("--wait", type=float, default=10.0)
+    retry.add_argument("--wait", type=float, default=10.0, help="seconds to wait for the answer (default 10)")
     retry.set_defaults(func=cmd_outbox_retry)
 
 
@@ -100,25 +114,47 @@ def _add_settings(sub: argparse._SubParsersAction) -> None:
     cfg.add_argument("--screenshot", metavar="PATH", help="with --gui: render the panel to a PNG and exit")
     cfg.set_defaults(func=cmd_settings_gui)
     cfg_sub = cfg.add_subparsers(dest="action", metavar="ACTION")
-    cfg_sub.add_parser("show", help="every value and where it came from").set_defaults(func=cmd_settings_show)
-    st = cfg_sub.add_parser("set", help="change a value (no VALUE for the key: you are asked)")
+    show = cfg_sub.add_parser("show", help="every value and where it came from")
+    show.add_argument("--json", action="store_true", help="as JSON (the Key masked)")
+    show.set_defaults(func=cmd_settings_show)
+    st = cfg_sub.add_parser("set", help="change a value (no VALUE: you are asked; the Key is never echoed)")
     st.add_argument("name", choices=list(settings_mod.FIELDS))
     st.add_argument("value", nargs="?")
     st.set_defaults(func=cmd_settings_set)
+    un = cfg_sub.add_parser("unset", help="remove a value from your settings file")
+    un.add_argument("name", choices=list(settings_mod.FIELDS))
+    un.set_defaults(func=cmd_settings_unset)
     cfg_sub.add_parser("path", help="where settings and the outbox live").set_defaults(func=cmd_settings_path)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
 
 
 def _add_tools(sub: argparse._SubParsersAction) -> None:
     sbx = sub.add_parser("sandbox", help="run a local stand-in for the API")
-    sbx.add_argument("--host", default="127.0.0.1")
-    sbx.add_argument("--port", type=int, default=0)
-    sbx.add_argument("--fault", default="none")
-    sbx.add_argument("--accept-id")
-    sbx.add_argument("--accept-key")
+    from .sandbox import FAULTS
+
+    sbx.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sbx.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port (default)")
+    sbx.add_argument("--fault", default="none", choices=FAULTS, help="how to misbehave (default none)")
+    sbx.add_argument("--accept-id", help="answer 401 to any other Id")
+    sbx.add_argument("--accept-key", help="answer 401 to any other Key")
     sbx.set_defaults(func=cmd_sandbox)
 
-    doc = sub.add_parser("doctor", help="check settings, outbox and the API connection")
+    doc = sub.add_parser("doctor", help="check settings, outbox and the API connection (posts nothing)")
+    doc.add_argument("--json", action="store_true", help="the checks and problems as JSON")
     doc.set_defaults(func=cmd_doctor)
+    test = sub.add_parser("test", help="post a Test job (JobType 3, 0 frames) and show the server's answer")
+    test.add_argument("--software", default="BLD", help=SOFTWARE_HELP)
+    test.add_argument("--json", action="store_true")
+    test.set_defaults(func=cmd_test)
 
     # build / install / uninstall / status live with the installers (rendertally.installers.cli);
     # a host's bundle ships the core without them, and its CLI simply has no such commands.
@@ -132,48 +168,91 @@ def _add_tools(sub: argparse._SubParsersAction) -> None:
 # -- report -------------------------------------------------------------------------------------
 def cmd_report(args: argparse.Namespace) -> int:
     current = settings_mod.load()
+    values = {"frames": _whole(args.frames), "render_hours": args.render_hours, "software": args.software,
+              "software_version": args.software_version, "render_engine": args.engine, "status": args.status,
+              "job_type": args.job_type or current.job_type, "mission_id": args.mission_id or current.mission_id,
+              **({"run_date": args.run_date} if args.run_date else {})}
+    errors = field_errors(**values)
+    if errors:  # every bad flag at once, each by the name people typed
+        for exc in errors:
+            print(f"error: {FLAGS.get(exc.field, exc.field)}: {exc.message}", file=sys.stderr)
+        return INVALID
     current.credentials()  # ConfigurationError → exit 2, nothing queued
-    job = RenderJob(
-        frames=args.frames, render_hours=args.render_hours, software=args.software,
-        software_version=args.software_version, render_engine=args.engine, status=args.status,
-        job_type=args.job_type or current.job_type, mission_id=args.mission_id or current.mission_id,
-        email=current.email, **({"run_date": args.run_date} if args.run_date else {}),
-    )
+    job = RenderJob(**values, email=current.email)
     with Reporter() as reporter:
         reason = reporter.transport.blocked_reason(current)
         if reason:
             print(f"error: {reason}", file=sys.stderr)
             return INVALID
         row_id = reporter.submit(job)
-        if args.wait <= 0:
-            print(f"Queued as job {row_id}; it will be sent in the background (rendertally outbox flush).")
-            return NOT_YET
+        paused = reporter.paused_reason()
+        if paused or args.wait <= 0:
+            # This process ends now and nothing else sends for it: say what will.
+            note = paused or ("Nothing sends it from this command: run `rendertally outbox flush` "
+                              "(schedule it on render nodes), or report with --wait")
+            return _print_outcome(reporter.outbox.get(row_id), args.json, queued=note)
         reporter.start_sending()
-        return _print_outcome(_wait_for(reporter, row_id, args.wait))
+        return _print_outcome(_wait_for(reporter, row_id, args.wait), args.json)
 
 
-def _wait_for(reporter: Reporter, row_id: int, wait: float) -> Row:
+def _whole(text: str) -> object:
+    return int(text) if text.strip().lstrip("+-").isdigit() else text
+
+
+def _wait_for(reporter: Reporter, row_id: int, wait: float) -> Row | None:
     deadline = time.monotonic() + wait
-    while True:
-        reporter.flush(max(deadline - time.monotonic(), 0.0))
-        row = reporter.outbox.get(row_id)
-        assert row is not None
-        if row.state != PENDING or row.attempts > 0 or time.monotonic() >= deadline:
-            return row
+    with progress("waiting for the API's answer", wait):
+        while True:
+            reporter.flush(max(deadline - time.monotonic(), 0.0))
+            row = reporter.outbox.get(row_id)
+            if row is None or row.state != PENDING or row.attempts > 0 or time.monotonic() >= deadline:
+                return row
 
 
-def _print_outcome(row: Row) -> int:
-    if row.state == DELIVERED:
+def _print_outcome(row: Row | None, as_json: bool = False, *, queued: str | None = None) -> int:
+    if row is None:
+        print("error: the job is no longer in the outbox", file=sys.stderr)
+        return FAILED
+    code = {DELIVERED: OK, REJECTED: REJECTED_EXIT}.get(row.state, NOT_YET)
+    if as_json:
+        print(json.dumps({"job": row.id, "state": row.state, "exit": code, "code": row.code,
+                          "description": row.description, "error": row.last_error, "note": queued}))
+        return code
+    if queued:
+        print(f"Queued as job {row.id}. {queued}.")
+    elif row.state == DELIVERED:
         print(f"Delivered (job {row.id}): {row.code} {row.description}")
-        return OK
-    if row.state == REJECTED:
+    elif row.state == REJECTED:
         print(f"Rejected (job {row.id}): {row.last_error}\nThe job is kept; fix the cause, then run "
               f"`rendertally outbox retry {row.id}`.", file=sys.stderr)
-        return REJECTED_EXIT
-    reason = row.last_error or "not sent within the wait"
-    print(f"Not delivered yet (job {row.id}): {reason}\nThe job is kept in the outbox and will be sent "
-          "later (or now: `rendertally outbox flush`).", file=sys.stderr)
-    return NOT_YET
+    else:
+        reason = row.last_error or "not sent within the wait"
+        print(f"Not delivered yet (job {row.id}): {reason}\nThe job is kept in the outbox and will be sent "
+              "later (or now: `rendertally outbox flush`).", file=sys.stderr)
+    return code
+
+
+@contextlib.contextmanager
+def progress(what: str, wait: float) -> Iterator[None]:
+    """On a terminal, a line saying how long we have waited and for what; nothing otherwise."""
+    if not sys.stderr.isatty() or wait < 1:
+        yield
+        return
+    done = threading.Event()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(0.5):
+            print(f"\r{what}: {time.monotonic() - started:4.0f} s of {wait:g} s", end="", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(1)
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 # -- outbox -------------------------------------------------------------------------------------
@@ -181,24 +260,16 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     states = (OPEN, PENDING, REJECTED, DELIVERED) if args.all else (OPEN, PENDING, REJECTED)
     with Reporter() as reporter:
         rows = reporter.outbox.list(states, limit=args.limit)
+        paused = reporter.paused_reason()
     if args.json:
         print(json.dumps([row.to_dict() for row in rows], indent=2))
         return OK
+    if paused:
+        print(paused)
     if not rows:
         print("No jobs." if args.all else "Nothing waiting: every job was delivered (--all shows them).")
         return OK
-    print(f"{'ID':>5}  {'STATE':<9} {'RUN DATE (UTC)':<19}  {'SW':<3} {'ENGINE':<12} {'FRAMES':>6} "
-          f"{'HOURS':>8}  {'STATUS':<7} {'TRIES':>5}  ANSWER")
-    for row in rows:
-        job = row.job
-        answer = f"{row.code} {row.description}" if row.code else (row.last_error or "")
-        if job is None:
-            print(f"{row.id:>5}  {row.state:<9} {'(the stored record cannot be read)':<66} "
-                  f"{row.attempts:>5}  {answer[:70]}")
-            continue
-        print(f"{row.id:>5}  {row.state:<9} {job.run_date:%Y-%m-%d %H:%M:%S}  {job.software.value:<3} "
-              f"{job.render_engine[:12]:<12} {job.frames:>6} {job.render_hours:>8.3f}  "
-              f"{job.status.name.lower():<7} {row.attempts:>5}  {answer[:70]}")
+    print("\n".join(listing.table(rows)))
     return OK
 
 
@@ -209,64 +280,88 @@ def cmd_outbox_show(args: argparse.Namespace) -> int:
         print(f"error: no job {args.id} in the outbox (rendertally outbox list --all)", file=sys.stderr)
         return INVALID
     current = settings_mod.load()
-    info = row.to_dict()
-    info.pop("job")
-    print(json.dumps(info, indent=2))
+    print(json.dumps(listing.details(row), indent=2))
     if row.job is None:
         print("\nThe stored record of this job cannot be read, so there is no body to show.")
         return OK
     credentials = Credentials(current.id or "<Id not set>", current.key or "<Key not set>")
     body, content_type = encode(row.job, credentials, current.format, email=current.email)
-    print(f"\nPOST {current.url.rstrip('/')}/api/v1/render/jobdata\nContent-Type: {content_type}\n")
+    print(f"\nPOST {(current.url or '<URL not usable>').rstrip('/')}/api/v1/render/jobdata\n"
+          f"Content-Type: {content_type}\n")
     print(mask(body, current.key or "").decode("utf-8"))
     return OK
 
 
 def cmd_outbox_flush(args: argparse.Namespace) -> int:
     with Reporter() as reporter:
-        reason = reporter.transport.blocked_reason()
+        reason = reporter.transport.blocked_reason() or reporter.paused_reason()
         if reason:
             print(f"error: {reason}", file=sys.stderr)
             return INVALID
+        before = reporter.outbox.counts()
         reporter.start_sending()
-        reporter.flush(args.wait, force=True)
+        with progress("sending", args.wait):
+            reporter.flush(args.wait, force=True)
         counts = reporter.outbox.counts()
-        print(f"delivered {counts[DELIVERED]}, pending {counts[PENDING]}, rejected {counts[REJECTED]}")
+        sent = counts[DELIVERED] - before[DELIVERED]
+        print(f"delivered {sent} now ({counts[DELIVERED]} in all), pending {counts[PENDING]}, "
+              f"rejected {counts[REJECTED]}")
         if counts[PENDING]:
-            print(f"Not everything went out: {reporter.sender.last_error or 'still sending'}", file=sys.stderr)
+            why = reporter.paused_reason() or reporter.sender.last_error or "still sending"
+            print(f"Not everything went out: {why}", file=sys.stderr)
             return NOT_YET
+        if counts[REJECTED] > before[REJECTED] or (counts[REJECTED] and not sent):
+            print(f"{counts[REJECTED]} job(s) rejected wait for you: `rendertally outbox list`, fix the cause, "
+                  "then `rendertally outbox retry --rejected`", file=sys.stderr)
+            return REJECTED_EXIT
     return OK
 
 
 def cmd_outbox_retry(args: argparse.Namespace) -> int:
     with Reporter() as reporter:
         if args.rejected:
-            print(f"{reporter.outbox.retry_rejected()} rejected job(s) queued again.")
+            ids = [row.id for row in reporter.outbox.list([REJECTED], limit=1_000_000)]
+            print(f"{reporter.retry_rejected()} rejected job(s) queued again.")
+        elif reporter.outbox.get(args.id) is None:
+            print(f"error: no job {args.id} in the outbox (rendertally outbox list --all)", file=sys.stderr)
+            return INVALID
         elif not reporter.outbox.retry(args.id):
             print(f"error: job {args.id} is not pending or rejected (rendertally outbox list)", file=sys.stderr)
             return INVALID
+        else:
+            ids = [args.id]
         if args.wait > 0 and not reporter.transport.blocked_reason():
             reporter.start_sending()
-            reporter.flush(args.wait)
-        row = reporter.outbox.get(args.id) if args.id is not None else None
-    return _print_outcome(row) if row is not None else OK
+            with progress("sending", args.wait):
+                reporter.flush(args.wait, force=True)
+        rows = [row for row in map(reporter.outbox.get, ids) if row is not None]
+    if not rows:
+        return OK
+    if len(rows) == 1:
+        return _print_outcome(rows[0])
+    states = [row.state for row in rows]
+    print(f"delivered {states.count(DELIVERED)}, rejected {states.count(REJECTED)}, "
+          f"pending {states.count(PENDING)}")
+    return REJECTED_EXIT if REJECTED in states else NOT_YET if PENDING in states else OK
 
 
 # -- settings -----------------------------------------------------------------------------------
 def cmd_settings_gui(args: argparse.Namespace) -> int:
     if not args.gui:
         return cmd_settings_show(args)
-    try:
-        from rendertally.ui import app
-    except ImportError as exc:
-        print(f"error: the settings panel needs Qt ({exc}); install it with "
-              "`pip install 'rendertally[qt]'`", file=sys.stderr)
-        return INVALID
+    # Qt itself is imported by app.main: without it, QtMissingError says what to install (exit 2).
+    from rendertally.ui import app
+
     return int(app.main(screenshot=args.screenshot) or OK)
 
 
 def cmd_settings_show(args: argparse.Namespace) -> int:
     current = settings_mod.load()
+    if getattr(args, "json", False):
+        print(json.dumps({name: {"value": current.display(name), "source": current.sources[name],
+                                 "fixed": name in current.fixed} for name in settings_mod.FIELDS}
+                         | {"problems": list(current.problems)}, indent=2))
+        return OK
     for name in settings_mod.FIELDS:
         fixed = "  (fixed)" if name in current.fixed else ""
         print(f"{name:<11} {current.display(name):<40} {current.sources[name]}{fixed}")
@@ -279,19 +374,27 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
     value = args.value
     if value is None:
         value = _ask(args.name)
-    try:
-        settings_mod.save({args.name: value})
-    except ValidationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return INVALID
+        if not value.strip():
+            # An empty line must never clear a value by accident: removing is `unset`.
+            print(f"error: no value given for {args.name}; nothing changed "
+                  f"(to remove it: rendertally settings unset {args.name})", file=sys.stderr)
+            return INVALID
+    settings_mod.save({args.name: value})  # ValidationError/ConfigurationError → exit 2
     print(f"{args.name} saved to {settings_mod.user_file()}" if args.name != "key" else "key saved")
     return OK
 
 
-def _ask(name: str, prompt: Callable[[str], str] = getpass.getpass) -> str:
-    # Typing the Key on the command line would leave it in the shell history and `ps`.
+def cmd_settings_unset(args: argparse.Namespace) -> int:
+    settings_mod.save({args.name: None})
+    print(f"{args.name} removed from your settings")
+    return OK
+
+
+def _ask(name: str, secret: Callable[[str], str] = getpass.getpass, visible: Callable[[str], str] = input) -> str:
+    # Typing the Key on the command line would leave it in the shell history and `ps`; only the
+    # Key is hidden while typed: the Id and e-mail are easier to get right when seen.
     if sys.stdin.isatty():
-        return prompt(f"{name}: ")
+        return (secret if name == "key" else visible)(f"{name}: ")
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -307,8 +410,12 @@ def cmd_settings_path(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from .sandbox import Sandbox
 
-    box = Sandbox(args.host, args.port, fault=args.fault, accept_id=args.accept_id,
-                  accept_key=args.accept_key, log=lambda line: print(line, flush=True))
+    try:
+        box = Sandbox(args.host, args.port, fault=args.fault, accept_id=args.accept_id,
+                      accept_key=args.accept_key, log=lambda line: print(line, flush=True))
+    except OSError as exc:
+        raise ConfigurationError(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
+                                 "choose another --port (0 picks a free one)") from exc
     box.start()
     print(f"RenderTally sandbox listening on {box.url} (fault: {args.fault}); Ctrl+C stops it", flush=True)
     box.serve_forever()
@@ -318,7 +425,13 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run
 
-    return run()
+    return run(as_json=args.json)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from .doctor import send_test
+
+    return send_test(args.software, as_json=args.json)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -122,13 +122,20 @@ class Client:
     def probe(self) -> int:
         """GET the endpoint without credentials (it answers 405 or similar): proves DNS, TLS and
         HTTP work without posting a job. Returns the HTTP status."""
+        return self.probe_answer()[0]
+
+    def probe_answer(self) -> tuple[int, str]:
+        """:meth:`probe`, with the start of the answer's body (to tell the API's 405 from another's)."""
         try:
             response = self._session.get(self.url, timeout=self.timeout, verify=self._verify,
                                          allow_redirects=False, stream=True)
-            response.close()
+            try:
+                head = response.raw.read(2048, decode_content=True) or b""
+            finally:
+                response.close()
         except requests.exceptions.RequestException as exc:
             raise TransportError(f"Could not reach {self.url}: {_reason(exc)}") from exc
-        return response.status_code
+        return response.status_code, head.decode("utf-8", errors="replace")
 
     def _read(self, response: requests.Response, started: float) -> bytes:
         # requests' read timeout is per socket read: a server that trickles bytes never trips it,

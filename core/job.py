@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Callable
 
 from .errors import ValidationError
 
@@ -64,10 +64,21 @@ class JobStatus(_Choice):
 
 
 class Software(_Choice):
-    BLD = "BLD"
-    C4D = "C4D"
-    MAX = "MAX"
-    MAY = "MAY"
+    BLD = "BLD"  # Blender
+    C4D = "C4D"  # Cinema 4D
+    MAX = "MAX"  # 3ds Max
+    MAY = "MAY"  # Maya
+
+    @classmethod
+    def parse(cls, value: str | _Choice, field: str) -> Any:
+        """The API's code, or the host's plain name (``blender``, ``maya``, ``max``, ``c4d``)."""
+        alias = SOFTWARE_ALIASES.get(str(value).strip().lower()) if isinstance(value, str) else None
+        return super().parse(alias or value, field)
+
+
+# Names people type for each host, beside the API's three-letter codes.
+SOFTWARE_ALIASES = {"blender": "BLD", "maya": "MAY", "max": "MAX", "3dsmax": "MAX", "3ds max": "MAX",
+                    "c4d": "C4D", "cinema4d": "C4D", "cinema 4d": "C4D"}
 
 
 def clean_text(value: Any, field: str, *, limit: int = MAX_TEXT, required: bool = True) -> str | None:
@@ -136,6 +147,27 @@ def _run_date(value: Any) -> dt.datetime:
     if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
         raise ValidationError("run_date", f"must be between {MIN_YEAR} and {MAX_YEAR}, not {value}")
     return utc
+
+
+def field_errors(**values: Any) -> list[ValidationError]:
+    """Every invalid field among ``values`` (RenderJob's names), not just the first one."""
+    checks: dict[str, Callable[[Any], Any]] = {
+        "frames": _frames, "render_hours": _hours,
+        "software": lambda v: Software.parse(v, "software"),
+        "software_version": lambda v: clean_text(v, "software_version"),
+        "render_engine": lambda v: clean_text(v, "render_engine"),
+        "status": lambda v: JobStatus.parse(v, "status"), "job_type": lambda v: JobType.parse(v, "job_type"),
+        "run_date": _run_date,
+        "mission_id": lambda v: clean_text(v, "mission_id", limit=MISSION_ID_LIMIT, required=False),
+        "email": clean_email,
+    }  # fmt: skip
+    errors = []
+    for name, value in values.items():
+        try:
+            checks[name](value)
+        except ValidationError as exc:
+            errors.append(exc)
+    return errors
 
 
 def format_run_date(when: dt.datetime) -> str:

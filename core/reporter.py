@@ -50,6 +50,15 @@ class Reporter:
         current = settings_mod.load(with_key=False)  # runs on the host's render path
         return {"job_type": current.job_type, "mission_id": current.mission_id, "email": current.email}
 
+    def paused_reason(self) -> str | None:
+        """Why sending is paused (the server refused the Id/Key), or None."""
+        return self.sender.pause.reason(self.transport.settings())
+
+    def retry_rejected(self) -> int:
+        """Queue every rejected job again and lift a pause: a person says the cause is fixed."""
+        self.sender.pause.clear()
+        return self.outbox.retry_rejected()
+
     def submit(self, job: RenderJob) -> int:
         return self.outbox.submit(job)
 

@@ -22,6 +22,7 @@ from .errors import (
     UnexpectedAnswerError,
 )
 from .outbox import Outbox, OutboxError, Row
+from .pause import Pause
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class Sender:
         self._force = False
         self._stopping = False
         self._thread: threading.Thread | None = None
-        self._paused_for: str | None = None
+        self.pause = Pause(outbox.path.parent)
         self._failures = 0  # passes in a row that ended in an unexpected error
         self._pause_until = 0.0  # monotonic time before which no pass runs after such errors
         self.last_error: str | None = None  # what a person should know (shown by UIs)
@@ -176,12 +177,7 @@ class Sender:
 
     def _blocked(self) -> bool:
         current = self.transport.settings()
-        reason = self.transport.blocked_reason(current)
-        if reason is None and self._paused_for is not None:
-            if self._paused_for == self.transport.fingerprint(current):
-                reason = "Sending is paused: the server refused the credentials; change the Id or Key"
-            else:
-                self._paused_for = None
+        reason = self.transport.blocked_reason(current) or self.pause.reason(current)
         if reason:
             self.last_error = reason
         return reason is not None
@@ -210,7 +206,7 @@ class Sender:
                                       code=exc.code, description=exc.description)
             log.error("Job %s rejected by the server: %s", row.id, exc)
             if kind == "credentials":
-                self._paused_for = self.transport.fingerprint()
+                self.pause.set(self.transport.settings(), str(exc))
                 return False
             return True
         floor = exc.retry_after if isinstance(exc, RetryableError) else None

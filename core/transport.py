@@ -5,7 +5,6 @@ The client is rebuilt only when a connection setting changes, so connections are
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 from typing import TYPE_CHECKING, Callable
 
@@ -41,11 +40,6 @@ class Transport:
         except ConfigurationError as exc:
             return str(exc)
         return None
-
-    def fingerprint(self, current: Settings | None = None) -> str:
-        """Identifies the credentials in use, in memory only (the Key is never written)."""
-        current = current or self._load()
-        return hashlib.sha256(f"{current.id}\0{current.key}\0{current.url}".encode()).hexdigest()
 
     def send(self, job: RenderJob) -> Answer:
         """One attempt. Returns the "00" answer or raises a :class:`DeliveryError`."""

@@ -8,14 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from rendertally.core.errors import ConfigurationError
+
+
+class QtMissingError(ConfigurationError, ImportError):
+    """Neither PySide6 nor PySide2 can be imported (an ImportError too, for callers that test for one)."""
+
+
 try:
     from PySide6 import QtCore, QtGui, QtWidgets
     from shiboken6 import isValid as _is_valid
 
     BINDING = "PySide6"
 except ImportError:  # Maya 2023–2024 and 3ds Max 2023–2024 ship PySide2
-    from PySide2 import QtCore, QtGui, QtWidgets  # type: ignore[no-redef]
-    from shiboken2 import isValid as _is_valid  # type: ignore[no-redef]
+    try:
+        from PySide2 import QtCore, QtGui, QtWidgets  # type: ignore[no-redef]
+        from shiboken2 import isValid as _is_valid  # type: ignore[no-redef]
+    except ImportError as exc:
+        # Plain Python without Qt: say what to install, not "No module named 'PySide2'".
+        raise QtMissingError(
+            "The settings panel needs Qt for Python: install it with `pip install 'rendertally[qt]'` "
+            "(PySide6). The command line works without it: `rendertally settings --help`"
+        ) from exc
 
     BINDING = "PySide2"
 

@@ -34,7 +34,7 @@ def _send_pending(operator: Any) -> Optional[set]:
 
 @guarded
 def _retry_rejected(operator: Any) -> Optional[set]:
-    count = get_reporter().outbox.retry_rejected()
+    count = get_reporter().retry_rejected()
     status.forget()
     if count and delivery.online():
         delivery.send_now()

@@ -56,10 +56,10 @@ def test_report_delivered_round_trip(cli, sandbox, credentials_env, fmt, monkeyp
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--frames", "-3"], "frames"),
-    (["--render-hours", "abc"], "render_hours"),
-    (["--run-date", "yesterday"], "run_date"),
-    (["--engine", " "], "render_engine"),
+    (["--frames", "-3"], "--frames"),
+    (["--render-hours", "abc"], "--render-hours"),
+    (["--run-date", "yesterday"], "--run-date"),
+    (["--engine", " "], "--engine"),
 ])
 def test_invalid_input_exits_2_and_queues_nothing(cli, sandbox, credentials_env, args, words):
     """Bad input: exit 2, a message naming the field, nothing in the outbox or at the API."""
@@ -117,7 +117,7 @@ def test_a_rejected_job_is_not_retried_by_flush_only_by_retry(cli, sandbox, cred
     sandbox.set_fault("reject")
     assert cli(*REPORT)[0] == 3
     sandbox.set_fault("none")
-    assert cli("outbox", "flush")[0] == 0
+    assert cli("outbox", "flush")[0] == 3  # nothing delivered, a rejected job waits: not "all fine"
     assert sandbox.jobs == []
     code, out, _ = cli("outbox", "retry", "1")
     assert code == 0 and "Delivered" in out
@@ -190,3 +190,150 @@ def test_unknown_build_host_is_a_clear_error(cli):
     """build names the hosts it knows."""
     code, _, err = cli("build", "houdini")
     assert code == 2 and "blender" in err
+
+
+# -- what a new user found (issue 8) --------------------------------------------------------------
+def test_refused_credentials_are_shown_as_paused_everywhere_until_retry(cli, monkeypatch):
+    """After a 401, report, outbox list, flush and doctor all say sending is paused and what to do."""
+    with Sandbox(accept_key="the-right-key") as box:
+        monkeypatch.setenv("RENDERTALLY_URL", box.url)
+        monkeypatch.setenv("RENDERTALLY_ID", TEST_ID)
+        monkeypatch.setenv("RENDERTALLY_KEY", SECRET_KEY)
+        assert cli(*REPORT)[0] == 3
+        code, out, _ = cli(*REPORT)
+        assert code == 75 and "Queued as job 2" in out and "Sending is paused" in out
+        assert "Sending is paused: the server refused the Id/Key on" in cli("outbox", "list")[1]
+        code, _, err = cli("outbox", "flush")
+        assert code == 2 and "outbox retry --rejected" in err
+        code, out, _ = cli("doctor")
+        assert code == 75 and "Sending is paused" in out and "All good." not in out
+        monkeypatch.setenv("RENDERTALLY_KEY", "the-right-key")
+        assert cli("outbox", "retry", "--rejected")[0] == 0
+        assert len(box.jobs) == 2
+
+
+def test_wait_zero_says_what_will_send_the_job(cli, sandbox, credentials_env):
+    """`report --wait 0` queues the job and says that a flush (not a background process) sends it."""
+    credentials_env(sandbox.url)
+    code, out, _ = cli(*REPORT, "--wait", "0")
+    assert code == 75 and "rendertally outbox flush" in out and "background" not in out
+
+
+def test_report_json_gives_the_job_id_and_outcome(cli, sandbox, credentials_env):
+    """`report --json` prints the job id, its state and the server's answer."""
+    credentials_env(sandbox.url)
+    code, out, _ = cli(*REPORT, "--json")
+    data = json.loads(out)
+    assert code == 0 and (data["job"], data["state"], data["code"]) == (1, "delivered", "00")
+
+
+def test_every_invalid_flag_is_named_at_once_and_software_names_work(cli, sandbox, credentials_env):
+    """Bad --frames and --render-hours are both named; `--software maya` is accepted as MAY."""
+    credentials_env(sandbox.url)
+    argv = [*REPORT]
+    argv[argv.index("--frames") + 1], argv[argv.index("--render-hours") + 1] = "lots", "-1"
+    code, _, err = cli(*argv)
+    assert code == 2 and "--frames" in err and "--render-hours" in err
+    argv = [*REPORT]
+    argv[argv.index("--software") + 1] = "maya"
+    assert cli(*argv)[0] == 0 and sandbox.jobs[0]["request"]["SoftwareName"] == "MAY"
+
+
+def test_bad_tool_arguments_exit_2_with_a_message(cli, sandbox, credentials_env):
+    """A bad --fault, an impossible --port, a port in use and retry of a missing job are exit 2, never 'unexpected'."""
+    credentials_env(sandbox.url)
+    for argv in (["sandbox", "--fault", "nope"], ["sandbox", "--port", "99999"]):
+        with pytest.raises(SystemExit) as exited:
+            cli(*argv)
+        assert exited.value.code == 2
+    port = sandbox.url.rsplit(":", 1)[1]
+    code, _, err = cli("sandbox", "--port", port)
+    assert code == 2 and "choose another --port" in err
+    code, _, err = cli("outbox", "retry", "99999")
+    assert code == 2 and "no job 99999" in err
+
+
+def test_settings_set_without_a_value_never_clears_and_unset_removes(cli, monkeypatch):
+    """An empty line on stdin leaves the value alone; `settings unset` removes it."""
+    assert cli("settings", "set", "email", "me@studio.com")[0] == 0
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("\n"))
+    code, _, err = cli("settings", "set", "email")
+    assert code == 2 and "settings unset email" in err
+    assert settings.load().email == "me@studio.com"
+    assert cli("settings", "unset", "email")[0] == 0
+    assert settings.load().email is None
+    data = json.loads(cli("settings", "show", "--json")[1])
+    assert data["email"]["value"] == "-" and data["url"]["source"] == "default"
+
+
+def test_doctor_flags_a_url_with_no_api_and_gives_the_next_step(cli, sandbox, credentials_env, monkeypatch):
+    """A URL where the API is not (404) is a problem with its next step, never 'All good.'."""
+    credentials_env(sandbox.url + "/somewhere")
+    code, out, _ = cli("doctor")
+    assert code == 75 and "answered 404" in out and "base address" in out and "All good." not in out
+    data = json.loads(cli("doctor", "--json")[1])
+    assert data["ok"] is False and data["http_status"] == 404
+    credentials_env(sandbox.url)
+    code, out, _ = cli("doctor")
+    assert code == 0 and out.rstrip().endswith("All good.")
+
+
+def test_doctor_flags_rejected_jobs(cli, sandbox, credentials_env):
+    """Rejected jobs waiting in the outbox make doctor say what to do, not 'All good.'."""
+    credentials_env(sandbox.url)
+    sandbox.set_fault("reject")
+    cli(*REPORT)
+    sandbox.set_fault("none")
+    code, out, _ = cli("doctor")
+    assert code == 75 and "rejected by the server" in out and "outbox retry --rejected" in out
+
+
+def test_the_test_command_posts_a_test_job_and_shows_the_answer(cli, credentials_env):
+    """`rendertally test` posts one Test job with 0 frames and prints the server's answer; a wrong Key says so."""
+    with Sandbox(accept_key=SECRET_KEY) as box:
+        credentials_env(box.url)
+        code, out, _ = cli("test")
+        assert code == 0 and "accepted the test job: 00" in out
+        (job,) = [entry["request"] for entry in box.jobs]
+        assert (job["JobType"], job["Frames"]) == ("3", "0")
+        assert cli("outbox", "list", "--all", "--json")[1].strip() == "[]"  # not queued
+    with Sandbox(accept_key="another-key") as box:
+        credentials_env(box.url)
+        code, out, _ = cli("test", "--json")
+        assert code == 3 and json.loads(out)["ok"] is False
+
+
+def test_outbox_list_fits_the_terminal_and_puts_rejected_first(cli, sandbox, credentials_env, monkeypatch):
+    """Lines fit the terminal's width (long answers cut with …) and rejected jobs come before delivered ones."""
+    monkeypatch.setenv("COLUMNS", "100")
+    credentials_env(sandbox.url)
+    cli(*REPORT)
+    sandbox.set_fault("reject")
+    cli(*REPORT)
+    lines = cli("outbox", "list", "--all")[1].splitlines()
+    rows = [line for line in lines[1:] if line.strip()[:1].isdigit()]
+    assert all(len(line) <= 100 for line in lines), lines
+    assert [row.split()[1] for row in rows] == ["rejected", "delivered"]
+    assert "…" in rows[0]
+
+
+def test_the_panel_without_qt_says_what_to_install(tmp_path):
+    """`settings --gui` without PySide6/PySide2 exits 2 saying `pip install 'rendertally[qt]'`."""
+    script = (
+        "import sys, importlib.abc\n"
+        "class NoQt(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'PySide2', 'shiboken6', 'shiboken2'):\n"
+        "            raise ImportError('No module named ' + repr(name))\n"
+        "sys.meta_path.insert(0, NoQt())\n"
+        "from rendertally.core.cli import main\n"
+        "code = main(['settings', '--gui'])\n"
+        "from rendertally.ui import show_panel\n"
+        "try:\n    show_panel()\nexcept ImportError as exc:\n    print('show_panel:', exc)\n"
+        "sys.exit(code)\n")
+    env = {**os.environ, "RENDERTALLY_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'rendertally[qt]'" in done.stderr and "unexpected" not in done.stderr
+    assert "show_panel: The settings panel needs Qt" in done.stdout

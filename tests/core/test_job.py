@@ -27,7 +27,7 @@ def test_valid_job_normalises_enums_and_date(make_job):
     ("render_hours", float("inf"), "between 0"),
     ("render_hours", -0.1, "between 0"),
     ("render_hours", "1,5", "number of hours"),
-    ("software", "BLENDER", "one of"),
+    ("software", "BLENDR", "one of"),
     ("status", "finished", "one of"),
     ("render_engine", "   ", "required"),
     ("render_engine", "\x00\x01", "no printable"),

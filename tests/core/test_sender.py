@@ -111,6 +111,23 @@ def test_refused_credentials_pause_sending_until_they_change(make_sender, make_j
     assert box.get(second).state == DELIVERED
 
 
+def test_the_pause_outlives_the_process_and_never_stores_the_key(make_sender, make_job, server, tmp_path):
+    """A pause set by one sender stops a later one with the same credentials; its file holds no Key."""
+    sender, box = make_sender()
+    server.respond = lambda request: http_response(401, '{"Message":"Authorization has been denied."}')
+    box.submit(make_job())
+    sender.send_due()
+    pause_file = tmp_path / "paused.json"
+    assert pause_file.is_file() and SECRET_KEY not in pause_file.read_text()
+    later, later_box = make_sender()  # another process's sender on the same home
+    later_box.submit(make_job())
+    server.respond = lambda request: ok_json()
+    assert later.send_due() == 0
+    assert "refused the Id/Key on" in later.last_error and "outbox retry --rejected" in later.last_error
+    later.pause.clear()
+    assert later.send_due() == 1
+
+
 def test_missing_credentials_block_without_spending_attempts(make_sender, make_job, server, monkeypatch):
     """With no Key nothing is claimed or sent, and the reason is kept for people."""
     sender, box = make_sender()

@@ -168,7 +168,7 @@ def test_any_report_arguments_are_refused_clearly_or_queued_well_formed(
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and SECRET_KEY not in out + err
     if code == 2:
-        assert re.search(r"^error: [a-z_]+: ", err, re.M), err  # "error: frames: ..." names the field
+        assert re.search(r"^error: --[a-z-]+: ", err, re.M), err  # "error: --frames: ..." names the flag
         return
     assert code == 75, (code, err)  # queued, not sent (--wait 0)
     row_id = int(re.search(r"Queued as job ([0-9]+)", out).group(1))

@@ -157,9 +157,10 @@ def test_fault_outcome_exit_code_and_nothing_lost(name, scripted, env_for, healt
     assert row["job"]["mission_id"] == "M-1" and row["job"]["frames"] == 24
 
     if case.state == REJECTED:
-        # Rejected jobs wait for a person: a flush leaves them alone, retry sends them once.
+        # Rejected jobs wait for a person: a flush leaves them alone (exit 3, it says so), retry sends them once.
         env = env_for(healthy.url)
-        assert cli(env, "outbox", "flush", "--wait", "5").code == 0
+        flushed = cli(env, "outbox", "flush", "--wait", "5")
+        assert flushed.code == 3 and "outbox retry --rejected" in flushed.err, str(flushed)
         assert healthy.jobs == []
         retried = cli(env, "outbox", "retry", "1", "--wait", "20")
         assert retried.code == 0, str(retried)

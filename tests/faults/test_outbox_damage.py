@@ -256,7 +256,7 @@ def test_a_run_date_before_year_1000_is_refused_or_sent_correctly(home, env_for,
     later = cli(env, *REPORT, "--wait", "5")
 
     if odd.code == INVALID_EXIT:
-        assert "run_date" in odd.err
+        assert "--run-date" in odd.err
         assert [row["job"]["mission_id"] for row in outbox_rows(env)] == ["M-1"]  # only the later one
     else:
         assert odd.code == DELIVERED_EXIT, str(odd)
