@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import importlib
 import json
 import logging
 import sys
@@ -158,11 +159,13 @@ def _add_tools(sub: argparse._SubParsersAction) -> None:
 
     # build / install / uninstall / status live with the installers (rendertally.installers.cli);
     # a host's bundle ships the core without them, and its CLI simply has no such commands.
-    try:
-        from rendertally.installers.cli import add_commands
-    except ImportError:
-        return
-    add_commands(sub)
+    # Likewise `farm`, with the farm managers' reporters (rendertally.plugins.farm).
+    for module in ("rendertally.installers.cli", "rendertally.plugins.farm.cli"):
+        try:
+            commands = importlib.import_module(module)
+        except ImportError:
+            continue
+        commands.add_commands(sub)
 
 
 # -- report -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from . import farmtask
 from . import settings as settings_mod
 from .job import RenderJob, Software
 from .outbox import Outbox
@@ -43,7 +44,10 @@ class Reporter:
         self.sending = True
 
     def session(self, software: Software | str, software_version: str) -> RenderSession:
-        return RenderSession(self.outbox, software=software, software_version=software_version)
+        """A host's session; inside a farm task whose farm reports the job, one that records nothing."""
+        farm = farmtask.reported_by_farm(settings_mod.load(with_key=False).farm_reporting)
+        return RenderSession(self.outbox, software=software, software_version=software_version,
+                             reported_by=farm)
 
     def job_defaults(self) -> dict[str, Any]:
         """Job type, mission id and e-mail from the settings, for :meth:`RenderSession.start`."""

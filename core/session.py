@@ -36,7 +36,7 @@ class RenderSession:
     def __init__(self, outbox: Outbox, *, software: Software | str, software_version: str,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
-                 heartbeat: float = HEARTBEAT_SECONDS) -> None:
+                 heartbeat: float = HEARTBEAT_SECONDS, reported_by: str | None = None) -> None:
         self.outbox = outbox
         self.software = Software.parse(software, "software")
         self.software_version = software_version
@@ -53,6 +53,9 @@ class RenderSession:
         self.last_row: int | None = None
         self.unsaved: list[RenderJob] = []  # records the disk refused; tried again at each finish
         self.heartbeat = heartbeat
+        # A farm manager reports this task's job (core.farmtask): record nothing, say so once.
+        self.reported_by = reported_by
+        self._said = False
         self._beating: threading.Event | None = None
 
     @property
@@ -68,6 +71,12 @@ class RenderSession:
               expected_frames: int | None = None) -> None:
         """A render began. A session still open from before is closed as Failed first."""
         with self._lock:
+            if self.reported_by is not None:
+                log.log(logging.DEBUG if self._said else logging.INFO,
+                        "RenderTally: this is a %s farm task and the farm reports the job; "
+                        "this process reports nothing", self.reported_by)
+                self._said = True
+                return
             if self._job is not None:
                 log.warning("A render started while another was still open; closing that one as Failed")
                 self.finish(JobStatus.FAILED)

@@ -77,6 +77,20 @@ def _ca_bundle(value: Any) -> str | None:
     return text
 
 
+def _switch(name: str) -> Callable[[Any], str | None]:
+    def clean(value: Any) -> str | None:
+        text = str(value).strip().lower() if value not in (None, "") else ""
+        if not text:
+            return None
+        if text in ("on", "true", "yes", "1"):
+            return "on"
+        if text in ("off", "false", "no", "0"):
+            return "off"
+        raise ValidationError(name, f"must be on or off, not {text[:20]!r}")
+
+    return clean
+
+
 # name -> (cleaner, default). Order is the order shown to people.
 FIELDS: dict[str, tuple[Callable[[Any], str | None], str | None]] = {
     "id": (_text("id", 100), None),
@@ -88,6 +102,9 @@ FIELDS: dict[str, tuple[Callable[[Any], str | None], str | None]] = {
     "format": (_format, "json"),
     "proxy": (_proxy, None),
     "ca_bundle": (_ca_bundle, None),
+    # on: a farm manager reports each farm job (rendertally.plugins.farm); host adapters running
+    # inside one of its tasks report nothing (core.farmtask). Usually fixed by a site config.
+    "farm_reporting": (_switch("farm_reporting"), "off"),
 }
 
 
@@ -122,6 +139,7 @@ class Settings:
     format: str = "json"
     proxy: str | None = None
     ca_bundle: str | None = None
+    farm_reporting: str = "off"
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
     fixed: frozenset = dataclasses.field(default_factory=frozenset, compare=False)
     problems: tuple = dataclasses.field(default=(), compare=False)

@@ -25,6 +25,7 @@ from typing import Any
 from rendertally.core.job import JobStatus
 
 from .record import FarmJob, software_from
+from .reporter import FarmReporter, Poller
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,21 @@ class DeadlineCloudSource:
             token = page.get("nextToken")
             if not token:
                 return
+
+
+class DeadlineCloudPoller(Poller):
+    """``rendertally farm deadline-cloud``: poll one queue, queue new finished jobs, until stopped."""
+
+    name = "AWS Deadline Cloud"
+
+    def __init__(self, farm_id: str, queue_id: str, *, source: DeadlineCloudSource | None = None,
+                 reporter: FarmReporter | None = None, interval: float = 60.0) -> None:
+        super().__init__(reporter=reporter, interval=interval)
+        self.farm_id, self.queue_id = farm_id, queue_id
+        self.source = source or DeadlineCloudSource()
+
+    def finished_jobs(self) -> list[FarmJob]:
+        return self.source.finished_jobs(self.farm_id, self.queue_id)
 
 
 def job_from_event(event: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from rendertally.core.job import JobStatus
 
 from .record import FarmJob, from_epoch, software_from
-from .reporter import FarmReporter
+from .reporter import FarmReporter, Poller
 
 log = logging.getLogger(__name__)
 
@@ -103,29 +102,16 @@ class OpenCueSource:
             page += 1
 
 
-class OpenCuePoller:
+class OpenCuePoller(Poller):
     """``rendertally farm opencue``: poll Cuebot, queue new finished jobs, until stopped."""
+
+    name = "OpenCue"
 
     def __init__(self, shows: Iterable[str], *, source: OpenCueSource | None = None,
                  reporter: FarmReporter | None = None, interval: float = DEFAULT_INTERVAL) -> None:
+        super().__init__(reporter=reporter, interval=interval)
         self.shows = list(shows)
         self.source = source or OpenCueSource()
-        self.reporter = reporter or FarmReporter()
-        self.interval = interval
-        self.stopping = threading.Event()
 
-    def poll_once(self) -> list[int]:
-        """One look at Cuebot; returns the outbox rows queued now."""
-        return self.reporter.report_all(self.source.finished_jobs(self.shows))
-
-    def run(self) -> None:
-        """Poll every ``interval`` seconds until :meth:`stop`; a failed poll is logged and retried."""
-        while not self.stopping.is_set():
-            try:
-                self.poll_once()
-            except Exception as exc:  # noqa: BLE001 - a farm service keeps running; the next poll retries
-                log.warning("RenderTally: polling OpenCue failed (%s); trying again in %g s", exc, self.interval)
-            self.stopping.wait(self.interval)
-
-    def stop(self) -> None:
-        self.stopping.set()
+    def finished_jobs(self) -> list[FarmJob]:
+        return self.source.finished_jobs(self.shows)

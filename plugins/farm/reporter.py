@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,3 +36,33 @@ class FarmReporter:
     def report_all(self, jobs: Iterable[FarmJob]) -> list[int]:
         """Queue each new job; returns the rows queued now."""
         return [row for row in (self.report(job) for job in jobs) if row is not None]
+
+
+class Poller:
+    """A farm reporter as a service: :meth:`poll_once` every ``interval`` s until :meth:`stop`."""
+
+    name = "the farm manager"
+
+    def __init__(self, *, reporter: FarmReporter | None = None, interval: float = 60.0) -> None:
+        self.reporter = reporter or FarmReporter()
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def finished_jobs(self) -> list[FarmJob]:
+        raise NotImplementedError
+
+    def poll_once(self) -> list[int]:
+        """One look at the manager; returns the outbox rows queued now."""
+        return self.reporter.report_all(self.finished_jobs())
+
+    def run(self) -> None:
+        """Poll until :meth:`stop`; a failed poll is logged and tried again next interval."""
+        while not self.stopping.is_set():
+            try:
+                self.poll_once()
+            except Exception as exc:  # noqa: BLE001 - a farm service keeps running; the next poll retries
+                log.warning("RenderTally: polling %s failed (%s); trying again in %g s", self.name, exc, self.interval)
+            self.stopping.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopping.set()

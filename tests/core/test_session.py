@@ -156,3 +156,12 @@ def test_a_running_render_touches_its_open_row_and_stops_when_it_finishes(outbox
     settled = outbox.get(row.id).updated
     time.sleep(0.1)
     assert outbox.get(row.id).updated == settled and outbox.get(row.id).state == "pending"
+
+
+def test_a_session_reported_by_the_farm_records_nothing(outbox):
+    """Under a farm task whose manager reports the job, a whole render leaves nothing in the outbox."""
+    session = RenderSession(outbox, software="MAY", software_version="2026", reported_by="opencue")
+    session.start(engine="Arnold")
+    session.frame_done(1)
+    assert session.finish() is None and session.process_exit() is None
+    assert outbox.counts() == {"open": 0, "pending": 0, "delivered": 0, "rejected": 0}

@@ -23,16 +23,25 @@ def CleanupDeadlineEventListener(listener):
 class RenderTallyListener(DeadlineEventListener):
     def __init__(self):
         super().__init__()
+        self.OnJobSubmittedCallback += self.OnJobSubmitted
         self.OnJobFinishedCallback += self.OnJobFinished
         self.OnJobFailedCallback += self.OnJobFailed
         self.OnJobSuspendedCallback += self.OnJobSuspended
         self.OnJobDeletedCallback += self.OnJobDeleted
 
     def Cleanup(self):
+        del self.OnJobSubmittedCallback
         del self.OnJobFinishedCallback
         del self.OnJobFailedCallback
         del self.OnJobSuspendedCallback
         del self.OnJobDeletedCallback
+
+    def OnJobSubmitted(self, job):
+        # Deadline sets no variable of its own in a render's environment: mark the job's tasks so
+        # host plugins know a farm reports this job (rendertally.core.farmtask). Job environment
+        # variables reach the render process ("Render Environment", Deadline's user manual).
+        job.SetJobEnvironmentKeyValue("RENDERTALLY_FARM_TASK", "deadline10")
+        RepositoryUtils.SaveJob(job)
 
     def OnJobFinished(self, job):
         self._report(job, "done")

@@ -94,6 +94,19 @@ def test_animation_with_frame_step_and_still_are_reported(extension_zip: Path, b
         assert reported >= measured * 0.5 - 0.05
 
 
+@pytest.mark.parametrize(("farm_reporting", "reported"), [("on", 0), ("off", 2)])
+def test_inside_an_opencue_task_renders_are_left_to_the_farm_when_the_studio_says_so(
+        extension_zip: Path, blender_env, tmp_path: Path, farm_reporting: str, reported: int) -> None:
+    """Under a simulated OpenCue frame with farm reporting on, Blender reports nothing; off, it reports both renders."""
+    site = tmp_path / "site.json"
+    site.write_text(json.dumps({"farm_reporting": farm_reporting}))
+    with Sandbox() as box:
+        _run("report", extension_zip, blender_env(box.url, RENDERTALLY_SITE_CONFIG=str(site),
+                                                  CUE_JOB="show-010-lighting", CUE_FRAME="0001-render"))
+        assert len(box.jobs) == reported
+    assert _outbox(Path(os.environ["RENDERTALLY_HOME"])).counts()["pending"] == 0
+
+
 def test_unwritable_output_is_reported_as_failed_with_the_frames_written(
         extension_zip: Path, blender_env) -> None:
     """Blocked output gives Failed jobs with the frames written; a UI cancel with writable output is Aborted."""

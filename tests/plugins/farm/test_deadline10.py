@@ -92,3 +92,15 @@ def test_an_unimportable_library_warns_instead_of_failing_the_event(deadline, mo
     listener.OnJobFinishedCallback.fire(_maya_job(jobs))
     assert listener.log_lines[0][0] == "warning"
     assert "Library Path" in listener.log_lines[0][1]
+
+
+def test_a_submitted_job_marks_its_tasks_as_farm_reported(deadline):
+    """OnJobSubmitted puts RENDERTALLY_FARM_TASK into the job's environment and saves the job."""
+    from rendertally.core import farmtask
+
+    module, jobs = deadline
+    listener = module.GetDeadlineEventListener()
+    job = _maya_job(jobs)
+    listener.OnJobSubmittedCallback.fire(job)
+    assert job.GetJobEnvironmentKeyValue(farmtask.MARKER) == "deadline10" and job.saved == 1
+    assert farmtask.manager({farmtask.MARKER: job.GetJobEnvironmentKeyValue(farmtask.MARKER)}) == "deadline10"

@@ -104,3 +104,38 @@ def test_an_unreachable_cuebot_is_logged_and_the_service_keeps_running(caplog, c
     poller.run()
     assert len(calls) == 3
     assert "polling OpenCue failed" in caplog.text
+
+
+def test_the_farm_command_reports_once_and_a_second_run_sends_nothing(cuebot, sandbox, capsys):
+    """`rendertally farm opencue --show shot --once` queues and delivers the finished jobs; run again, nothing more."""
+    from rendertally.core.cli import main
+
+    _farm(cuebot)
+    assert main(["farm", "opencue", "--show", "shot", "--once", "--wait", "20"]) == 0
+    assert "3 farm job(s) queued" in capsys.readouterr().out
+    assert len(sandbox.jobs) == 3
+    reset_reporter()
+    assert main(["farm", "opencue", "--show", "shot", "--once", "--wait", "5"]) == 0
+    assert "0 farm job(s) queued" in capsys.readouterr().out and len(sandbox.jobs) == 3
+
+
+def test_the_farm_service_stops_cleanly_on_sigterm(cuebot, sandbox, tmp_path):
+    """The long-running service polls, delivers, and on SIGTERM ends its loop, flushes and exits 0."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _farm(cuebot)
+    env = {**os.environ, "CUEBOT_HOSTS": cuebot.address}
+    child = subprocess.Popen([sys.executable, "-m", "rendertally.core", "farm", "opencue", "--show", "shot",
+                              "--interval", "0.2", "--wait", "10"], env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(sandbox.jobs) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child.send_signal(signal.SIGTERM)
+    out, _ = child.communicate(timeout=30)
+    assert child.returncode == 0, out
+    assert "running" in out and "pending 0" in out
+    assert len(sandbox.jobs) == 3

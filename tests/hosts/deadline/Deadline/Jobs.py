@@ -41,9 +41,20 @@ class Job:
         self._tasks = list(tasks)
         self._plugin_info = dict(plugin_info or {})
         self._extra_info = dict(extra_info or {})
+        self._environment = {}
+        self.saved = 0  # RepositoryUtils.SaveJob calls (the fake's record)
 
     def GetJobPluginInfoKeyValue(self, key):
         return self._plugin_info.get(key, "")
 
     def GetJobExtraInfoKeyValue(self, key):
         return self._extra_info.get(key, "")
+
+    def SetJobEnvironmentKeyValue(self, key, value):
+        # Job.SetJobEnvironmentKeyValue(string key, string value): Deadline Scripting Reference.
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError("SetJobEnvironmentKeyValue(string key, string value)")
+        self._environment[key] = value
+
+    def GetJobEnvironmentKeyValue(self, key):
+        return self._environment.get(key, "")

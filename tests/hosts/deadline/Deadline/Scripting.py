@@ -1,4 +1,5 @@
-"""Fake ``Deadline.Scripting``: RepositoryUtils.GetJobTasks(job, invalidate) → TaskCollection."""
+"""Fake ``Deadline.Scripting``: RepositoryUtils.GetJobTasks(job, invalidate) → TaskCollection,
+RepositoryUtils.SaveJob(job) (Deadline Scripting Reference, RepositoryUtils)."""
 
 
 class _TaskCollection:
@@ -12,3 +13,9 @@ class RepositoryUtils:
         if not isinstance(invalidate, bool):
             raise TypeError("GetJobTasks(Job job, bool invalidate)")
         return _TaskCollection(job._tasks)
+
+    @staticmethod
+    def SaveJob(job):
+        if not hasattr(job, "_environment"):
+            raise TypeError("SaveJob(Job job)")
+        job.saved += 1
