@@ -56,6 +56,8 @@ class Reporter:
 
     def paused_reason(self) -> str | None:
         """Why sending is paused (the server refused the Id/Key), or None."""
+        if not self.sender.pause.path.exists():
+            return None  # the usual case, answered without reading the settings (or a keyring)
         return self.sender.pause.reason(self.transport.settings())
 
     def retry_rejected(self) -> int:

@@ -31,15 +31,18 @@ Editor = Union[QLineEdit, QComboBox]
 LABELS = {
     "id": "Id", "key": "Key", "email": "E-mail", "job_type": "Default job type",
     "mission_id": "Mission id", "url": "API URL", "format": "Format", "proxy": "Proxy",
-    "ca_bundle": "CA bundle",
+    "ca_bundle": "CA bundle", "farm_reporting": "Farm reporting",
 }
-ADVANCED = ("url", "format", "proxy", "ca_bundle")
+ADVANCED = ("url", "format", "proxy", "ca_bundle", "farm_reporting")
 CHOICES = {
     "job_type": (("Economy", "economy"), ("Normal", "normal"), ("Test", "test")),
     "format": (("JSON", "json"), ("XML", "xml")),
+    # on: the studio's farm manager reports farm jobs; renders inside farm tasks report nothing.
+    "farm_reporting": (("Off: every render reports itself", "off"), ("On: the farm manager reports farm jobs", "on")),
 }
 PLACEHOLDERS = {
-    "id": "your account's Id", "key": "your account's Key", "email": "name@example.com",
+    "id": "the Id on your render service account page", "key": "the Key from the same page",
+    "email": "name@example.com",
     "mission_id": "optional", "url": DEFAULT_URL, "proxy": "optional, e.g. http://proxy.example.com:3128",
     "ca_bundle": "optional: a PEM file, for studios that inspect TLS",
 }

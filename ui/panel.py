@@ -18,8 +18,8 @@ from .worker import BackgroundCall
 # A little more than the client's own deadline (30 s), so the client's message usually wins.
 TEST_TIMEOUT = 35.0
 OK_STYLE = "color: #2e7d32;"
-TEST_HINT = ("Sends one job of type Test (JobType 3, zero frames) with the saved settings. "
-             "It is not added to the reports below.")
+TEST_HINT = ("Sends one test job (marked as a test, zero frames) with the saved settings, to check "
+             "that the server accepts your Id and Key. It is not added to the reports below.")
 DIRTY_HINT = "Save or revert your changes first: the test report uses the saved settings."
 
 

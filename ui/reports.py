@@ -36,12 +36,13 @@ from .qt import (
 from .sending import send_pending
 from .worker import BackgroundCall
 
-COLUMNS = ("When", "Host", "Frames", "Hours", "Engine", "Status", "Delivery", "Server's answer")
+COLUMNS = ("When (local time)", "Host", "Frames", "Hours", "Engine", "Status", "Delivery", "Server's answer")
 HOSTS = {"BLD": "Blender", "C4D": "Cinema 4D", "MAX": "3ds Max", "MAY": "Maya"}
 DELIVERY = {OPEN: "rendering", PENDING: "pending", DELIVERED: "delivered", REJECTED: "rejected"}
 STATE_COLORS = {REJECTED: "#c62828", PENDING: "#b26a00", DELIVERED: "#2e7d32"}
 ID_ROLE = int(Qt.ItemDataRole.UserRole)
 STATE_ROLE = ID_ROLE + 1
+ENGINE_WIDTH = 140
 
 
 def row_cells(row: Row) -> list[str]:
@@ -149,6 +150,11 @@ class ReportsView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A long engine name ("V-Ray 6 Hotfix 3 for 3ds Max") must not push the server's answer
+        # out of sight: a fixed width, elided, the whole name in the tooltip.
+        header.setSectionResizeMode(COLUMNS.index("Engine"), QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(COLUMNS.index("Engine"), ENGINE_WIDTH)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
@@ -185,6 +191,9 @@ class ReportsView(QWidget):
         self._pending = counts[PENDING]
         parts = [f"{counts[state]} {DELIVERY[state]}" for state in (PENDING, REJECTED, DELIVERED, OPEN)
                  if counts[state]]
+        last = max((r.delivered_at or 0 for r in rows if r.state == DELIVERED), default=0)
+        if last:
+            parts.append("last delivered " + dt.datetime.fromtimestamp(last).strftime("%Y-%m-%d %H:%M") + " (local time)")
         self.summary.setText(" · ".join(parts) if parts else "No renders reported yet.")
         self._show_problem()
         shown = tuple((r.id, r.state, r.updated) for r in rows)
@@ -194,9 +203,15 @@ class ReportsView(QWidget):
         self._update_buttons()
 
     def _show_problem(self) -> None:
-        """Why pending jobs are stuck, as this process's sender last saw it (paused, no Key, ...)."""
+        """Why jobs are not going out: sending paused (any process's 401/403, kept on disk), else
+        what this process's sender last saw (no Key, network)."""
         reporter = self.reporter
-        reason = reporter.sender.last_error if reporter.sending and self._pending else None
+        try:
+            reason = reporter.paused_reason()
+        except RenderTallyError:
+            reason = None
+        if reason is None and reporter.sending and self._pending:
+            reason = reporter.sender.last_error
         self.problem.setText(f"Sending problem: {reason}" if reason else "")
         self.problem.setVisible(bool(reason))
 
@@ -211,7 +226,7 @@ class ReportsView(QWidget):
                 item.setData(STATE_ROLE, row.state)
                 if column == COLUMNS.index("Delivery") and color:
                     item.setForeground(QBrush(QColor(color)))
-                if column == COLUMNS.index("Server's answer") and text:
+                if column in (COLUMNS.index("Server's answer"), COLUMNS.index("Engine")) and text:
                     item.setToolTip(text)
                 self.table.setItem(index, column, item)
         self.table.clearSelection()

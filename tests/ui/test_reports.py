@@ -54,7 +54,8 @@ def test_table_shows_pending_delivered_and_rejected_jobs(make_view, three_jobs) 
     assert column(view, "Engine")[2] == "Arnold"
     assert column(view, "Frames") == ["3", "12", "12"]
     assert column(view, "Hours")[0] == "0.25"
-    assert view.summary.text() == "1 pending · 1 rejected · 1 delivered"
+    assert view.summary.text().startswith("1 pending · 1 rejected · 1 delivered · last delivered ")
+    assert view.summary.text().endswith("(local time)")
 
 
 def test_when_is_the_local_time_of_the_run(outbox, make_job) -> None:
@@ -141,3 +142,21 @@ def test_a_server_error_leaves_the_job_pending_and_says_why(make_view, outbox, m
     assert outbox.get(row_id).state == PENDING
     assert view.problem.isVisible() and "500" in view.problem.text()
     assert "500" in column(view, "Server's answer")[0]
+
+
+def test_a_pause_set_by_any_process_is_shown_with_what_to_do(qtbot, isolated, credentials_env):
+    """Sending paused by a 401 (kept on disk) shows in the panel even when this process never sent."""
+    from rendertally.core import settings
+    from rendertally.core.pause import Pause
+    from rendertally.core.reporter import Reporter
+    from rendertally.ui.reports import ReportsView
+
+    credentials_env("http://127.0.0.1:9")
+    Pause(isolated).set(settings.load(), "401 Authorization has been denied")
+    reporter = Reporter(isolated)
+    view = ReportsView(reporter, refresh_ms=60_000)
+    qtbot.addWidget(view)
+    view.refresh()
+    assert "Sending is paused: the server refused the Id/Key on" in view.problem.text()
+    assert "outbox retry --rejected" in view.problem.text()
+    assert not view.problem.isHidden()
