@@ -76,6 +76,9 @@ class SettingsForm(QWidget):
         self.errors: dict[str, str] = {}
         self.loaded = Settings()
         self._dirty = False
+        # The saved Key is kept out of its field until shown or replaced: a password field's
+        # dots would still tell anyone looking at the screen how long the Key is.
+        self._key_kept = False
         self._build()
         self.load(settings_mod.load())
 
@@ -162,6 +165,7 @@ class SettingsForm(QWidget):
         edit.setPlaceholderText(PLACEHOLDERS.get(name, ""))
         if name == "key":
             edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.textEdited.connect(self._key_typed)
         edit.textChanged.connect(lambda _text: self._edited(name))
         return edit
 
@@ -170,6 +174,8 @@ class SettingsForm(QWidget):
         editor = self.editors[name]
         if isinstance(editor, QComboBox):
             return str(editor.currentData() or "")
+        if name == "key" and self._key_kept and not editor.text():
+            return self.saved_value("key")
         return editor.text()
 
     def set_value(self, name: str, value: str) -> None:
@@ -210,6 +216,7 @@ class SettingsForm(QWidget):
             self.errors.pop(name, None)
             self._show_message(name)
         self.show_key.setChecked(False)
+        self._keep_key()
         # A site-fixed Key stays masked: the studio chose to keep it out of sight.
         self.show_key.setEnabled("key" not in current.fixed)
         self.browse_button.setEnabled("ca_bundle" not in current.fixed)
@@ -308,9 +315,27 @@ class SettingsForm(QWidget):
         arrow = Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow
         self.advanced_toggle.setArrowType(arrow)
 
+    def _keep_key(self) -> None:
+        editor = self.editors["key"]
+        saved = self.saved_value("key")
+        self._key_kept = bool(saved)
+        editor.blockSignals(True)
+        editor.setText("")
+        editor.blockSignals(False)
+        editor.setPlaceholderText("saved (hidden); type a new Key to replace it" if saved
+                                  else PLACEHOLDERS["key"])
+
+    def _key_typed(self, text: str) -> None:
+        self._key_kept = False  # the person's own typing replaces the saved Key
+
     def _show_key(self, shown: bool) -> None:
+        editor = self.editors["key"]
+        if self._key_kept:
+            editor.blockSignals(True)
+            editor.setText(self.saved_value("key") if shown else "")
+            editor.blockSignals(False)
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-        self.editors["key"].setEchoMode(mode)
+        editor.setEchoMode(mode)
         self.show_key.setText("Hide" if shown else "Show")
 
     def _browse_ca_bundle(self) -> None:

@@ -18,12 +18,14 @@ class QtMissingError(ConfigurationError, ImportError):
 try:
     from PySide6 import QtCore, QtGui, QtWidgets
     from shiboken6 import isValid as _is_valid
+    from shiboken6 import wrapInstance as _wrap_instance
 
     BINDING = "PySide6"
 except ImportError:  # Maya 2023–2024 and 3ds Max 2023–2024 ship PySide2
     try:
         from PySide2 import QtCore, QtGui, QtWidgets  # type: ignore[no-redef]
         from shiboken2 import isValid as _is_valid  # type: ignore[no-redef]
+        from shiboken2 import wrapInstance as _wrap_instance  # type: ignore[no-redef]
     except ImportError as exc:
         # Plain Python without Qt: say what to install, not "No module named 'PySide2'".
         raise QtMissingError(
@@ -65,6 +67,13 @@ def is_alive(obj: Any) -> bool:
     return obj is not None and bool(_is_valid(obj))
 
 
+def widget_at(pointer: Any) -> Any:
+    """A host's C++ widget pointer (Maya's ``MQtUtil.mainWindow()``, …) as a QWidget, or None."""
+    if pointer is None:
+        return None
+    return _wrap_instance(int(pointer), QWidget)
+
+
 def run_event_loop(app: Any) -> int:
     """``exec()``; PySide2 only has ``exec_()`` (``exec`` was a keyword in Python 2)."""
     run = getattr(app, "exec", None) or app.exec_
@@ -76,5 +85,5 @@ __all__ = [
     "QFileDialog", "QFormLayout", "QGroupBox", "QHBoxLayout", "QHeaderView", "QItemSelectionModel",
     "QLabel", "QLineEdit", "QObject", "QPushButton", "QTableWidget", "QTableWidgetItem", "QTimer",
     "QToolButton", "QVBoxLayout", "QWidget", "Qt", "QtCore", "QtGui", "QtWidgets", "Signal",
-    "is_alive", "run_event_loop",
+    "is_alive", "run_event_loop", "widget_at",
 ]

@@ -46,16 +46,10 @@ def main_window() -> Any:
     """Maya's main window as a QWidget, or None (batch)."""
     from maya import OpenMayaUI
 
-    pointer = OpenMayaUI.MQtUtil.mainWindow()
-    if pointer is None:
-        return None
-    try:
-        from PySide6.QtWidgets import QWidget
-        from shiboken6 import wrapInstance
-    except ImportError:  # Maya 2024 and older
-        from PySide2.QtWidgets import QWidget  # type: ignore[import-not-found,no-redef]
-        from shiboken2 import wrapInstance  # type: ignore[import-not-found,no-redef]
-    return wrapInstance(int(pointer), QWidget)
+    # https://help.autodesk.com/cloudhelp/2025/ENU/Maya-SDK/cpp_ref/class_m_qt_util.html (mainWindow)
+    from rendertally.ui.qt import widget_at  # shiboken6 from Maya 2025, shiboken2 before
+
+    return widget_at(OpenMayaUI.MQtUtil.mainWindow())
 
 
 def show_panel() -> Any:

@@ -259,12 +259,12 @@ def test_key_text_appears_only_in_the_masked_field(make_panel, qtbot, saved_for)
     """The Key is in no label, button, tooltip, title or table, even after Show twice and a rejection."""
     panel = make_panel()
     key_field = panel.form.editors["key"]
-    assert key_field.text() == SECRET_KEY
+    assert key_field.text() == "" and panel.form.value("key") == SECRET_KEY  # saved, not shown
     assert key_field.echoMode() == QLineEdit.EchoMode.Password
     assert not any(SECRET_KEY in text for text in shown_texts(panel, except_widget=key_field))
 
     panel.form.show_key.click()
-    assert key_field.echoMode() == QLineEdit.EchoMode.Normal
+    assert key_field.echoMode() == QLineEdit.EchoMode.Normal and key_field.text() == SECRET_KEY
     assert panel.form.show_key.text() == "Hide"
     panel.form.show_key.click()
     assert key_field.echoMode() == QLineEdit.EchoMode.Password
@@ -288,3 +288,20 @@ def test_save_and_revert_mask_the_key_again(make_panel) -> None:
     assert panel.save()
     assert panel.form.editors["key"].echoMode() == QLineEdit.EchoMode.Password
     assert panel.form.show_key.text() == "Show"
+
+
+def test_a_saved_key_is_not_in_its_field_so_its_length_does_not_show(make_panel, qtbot) -> None:
+    """A saved Key leaves its field empty (no dots to count) yet stays saved; Show reveals it; typing replaces it."""
+    settings.save({"key": SECRET_KEY})
+    panel = make_panel()
+    field = panel.form.editors["key"]
+    assert field.text() == "" and "saved" in field.placeholderText()
+    assert panel.form.value("key") == SECRET_KEY and not panel.is_dirty()
+    panel.form.show_key.setChecked(True)
+    assert field.text() == SECRET_KEY
+    panel.form.show_key.setChecked(False)
+    assert field.text() == ""
+    qtbot.keyClicks(field, "n3w-k3y-1234")
+    assert panel.form.value("key") == "n3w-k3y-1234" and panel.is_dirty()
+    assert panel.save()
+    assert settings.load().key == "n3w-k3y-1234" and field.text() == ""
