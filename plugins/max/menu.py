@@ -1,0 +1,88 @@
+"""The RenderTally menu: Settings… and Send pending now, in Max's main menu bar.
+
+Menu items run macroScripts (category "RenderTally") that call back into Python. Two menu systems:
+
+- 3ds Max 2023–2024: ``menuMan`` (MAXScript Help, "Interface: menuMan"): a menu made with
+  ``createMenu``, action items with ``createActionItem <macro> <category>``, hung in the main menu
+  bar with ``createSubMenuItem`` and ``updateMenuBar``; removed with ``unRegisterMenu``.
+- 3ds Max 2025+: the menu system rebuilt at start-up; menus are added from a
+  ``#cuiRegisterMenus`` callback whose ``callbacks.notificationParam()`` is the menu manager:
+  ``mainMenuBar.CreateSubMenu <id> <title>``, ``CreateAction <id> 647394 "<macro>`<category>"``
+  (647394: the macroScript action table). MAXScript Help, "Menu and Quad Menu system (2025)".
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rendertally.core.guard import guarded
+
+from . import delivery
+
+log = logging.getLogger(__name__)
+
+TITLE = "RenderTally"
+CATEGORY = "RenderTally"
+MACROS = {"RenderTallySettings": ("Settings…", "settings"), "RenderTallySendNow": ("Send pending now", "send_now")}
+MACRO_ACTION_TABLE = 647394
+MENU_ID = "4c6f1f1e-9a52-4d0e-9d8e-52a7d2b0e001"  # our own ids for the 2025+ menu system
+ACTION_IDS = {"RenderTallySettings": "4c6f1f1e-9a52-4d0e-9d8e-52a7d2b0e002",
+              "RenderTallySendNow": "4c6f1f1e-9a52-4d0e-9d8e-52a7d2b0e003"}
+NEW_MENUS_FROM = 2025
+
+
+def _macros_text() -> str:
+    return "\n".join(
+        f'macroScript {name} category:"{CATEGORY}" buttonText:"{label}" tooltip:"{label}"\n'
+        f'(\n    python.Execute "from rendertally.plugins.max import menu; menu.{call}()"\n)'
+        for name, (label, call) in MACROS.items())
+
+
+def add(rt: Any, year: int) -> None:
+    rt.execute(_macros_text())
+    if year >= NEW_MENUS_FROM:
+        rt.callbacks.addScript(rt.Name("cuiRegisterMenus"), on_register_menus, id=rt.Name("rendertally"))
+        return
+    remove(rt, year)
+    menu = rt.menuMan.createMenu(TITLE)
+    for name in MACROS:
+        menu.addItem(rt.menuMan.createActionItem(name, CATEGORY), -1)
+    rt.menuMan.getMainMenuBar().addItem(rt.menuMan.createSubMenuItem(TITLE, menu), -1)
+    rt.menuMan.updateMenuBar()
+
+
+@guarded
+def on_register_menus() -> None:
+    from pymxs import runtime as rt
+
+    manager = rt.callbacks.notificationParam()
+    menu = manager.mainMenuBar.CreateSubMenu(MENU_ID, TITLE)
+    for name in MACROS:
+        menu.CreateAction(ACTION_IDS[name], MACRO_ACTION_TABLE, f"{name}`{CATEGORY}")
+
+
+def remove(rt: Any, year: int) -> None:
+    """Take our menu out (≤2024; from 2025 removing the #cuiRegisterMenus callback is enough)."""
+    if year >= NEW_MENUS_FROM:
+        return
+    existing = rt.menuMan.findMenu(TITLE)
+    if existing is not None:
+        rt.menuMan.unRegisterMenu(existing)
+        rt.menuMan.updateMenuBar()
+
+
+@guarded
+def settings() -> None:
+    """Settings…: the shared Qt panel, a tool window of Max's main window."""
+    import qtmax
+    from pymxs import runtime as rt
+    from rendertally.ui import show_panel
+
+    from . import scene
+
+    show_panel(qtmax.GetQMaxMainWindow(), software="MAX", software_version=scene.software_version(rt.maxVersion()))
+
+
+@guarded
+def send_now() -> None:
+    delivery.send_now()
