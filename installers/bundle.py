@@ -115,3 +115,11 @@ def _distribution_files(name: str) -> dict[str, bytes]:
     if not files:
         raise ConfigurationError(f"{name} {dist.version} lists no files; reinstall it with pip")
     return files
+
+
+def source(module: str) -> bytes:
+    """The file of ``module`` without importing it (a host's entry file imports its host)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ConfigurationError(f"{module} is missing; install RenderTally with its plugins")
+    return Path(spec.origin).read_bytes()

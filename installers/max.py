@@ -18,7 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 from rendertally.core import __version__
 
-from .bundle import DEPENDENCIES, library_files, prefixed, write_tree, write_zip
+from .bundle import DEPENDENCIES, library_files, prefixed, source, write_tree, write_zip
 from .maya import oldest_python_dependencies
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ def package_contents() -> str:
 
 def bundle_files() -> dict[str, bytes]:
     """Name (inside the bundle) → bytes."""
-    startup = Path(__file__).resolve().parents[1] / "plugins" / "max" / "startup.py"
-    files = {"PackageContents.xml": package_contents().encode(), STARTUP: startup.read_bytes()}
+    files = {"PackageContents.xml": package_contents().encode(), STARTUP: source("rendertally.plugins.max.startup")}
     # Max 2023 runs Python 3.9: the same dependency pick as Maya's (pure Python, 3.9-compatible).
     dependencies = oldest_python_dependencies()
     files.update(prefixed(library_files("max", dependencies=() if dependencies else DEPENDENCIES), "Contents/lib"))

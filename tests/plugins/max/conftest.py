@@ -1,10 +1,14 @@
 """The fake 3ds Max on sys.path, and a helper that renders the way Max notifies."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# The Settings… test makes the Qt panel: offscreen, set before pytest-qt's QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 HOSTS = Path(__file__).resolve().parents[2] / "hosts" / "max"
 

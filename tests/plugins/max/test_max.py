@@ -125,9 +125,8 @@ def test_the_menu_on_max_2025_is_added_when_max_registers_menus(rt):
     assert all(("RenderTally" in text) for text in rt._executed)
 
 
-def test_settings_opens_the_panel_parented_to_max(rt, qtbot, monkeypatch):
+def test_settings_opens_the_panel_parented_to_max(rt, qtbot):
     """Settings… shows the shared panel as a tool window of qtmax.GetQMaxMainWindow()."""
-    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     import qtmax
     from rendertally.plugins.max import menu
 
