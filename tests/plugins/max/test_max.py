@@ -125,13 +125,14 @@ def test_the_menu_on_max_2025_is_added_when_max_registers_menus(rt):
     assert all(("RenderTally" in text) for text in rt._executed)
 
 
-def test_settings_opens_the_panel_parented_to_max(rt, qtbot):
+def test_settings_opens_the_panel_parented_to_max(rt, qtbot, monkeypatch):
     """Settings… shows the shared panel as a tool window of qtmax.GetQMaxMainWindow()."""
     import qtmax
+    import rendertally.ui as ui
     from rendertally.plugins.max import menu
 
+    monkeypatch.setattr(ui, "_panel", None)  # one panel per process: this test's own, forgotten after
     menu.settings()
-    import rendertally.ui as ui
 
     assert ui._panel is not None and ui._panel.parent() is qtmax.GetQMaxMainWindow()
     qtbot.addWidget(ui._panel)

@@ -11,10 +11,13 @@ QtWidgets = pytest.importorskip("PySide6.QtWidgets")
 shiboken6 = pytest.importorskip("shiboken6")
 
 
-def test_settings_opens_the_panel_inside_the_main_window(fake_maya: Any, qtbot: Any) -> None:
+def test_settings_opens_the_panel_inside_the_main_window(fake_maya: Any, qtbot: Any, monkeypatch: Any) -> None:
     """Settings… shows the panel as a tool window whose parent is the QMainWindow MQtUtil.mainWindow() points at."""
+    import rendertally.ui
     from maya import OpenMayaUI, cmds
     from rendertally.plugins.maya import menu
+
+    monkeypatch.setattr(rendertally.ui, "_panel", None)  # one panel per process: another test's is not ours
 
     window = QtWidgets.QMainWindow()
     qtbot.addWidget(window)

@@ -1,0 +1,73 @@
+"""A faithful fake of Cinema 4D's ``c4d`` module: only what RenderTally uses, with Maxon's names
+and call shapes; anything else raises AttributeError.
+
+Cited from Maxon's Python SDK (2025/2026): c4d.CheckIsRunning and CHECKISRUNNING_* (values from
+the SDK's enum CHECKISRUNNING: EDITORRENDERING 2, EXTERNALRENDERING 3), c4d.GetC4DVersion,
+c4d.plugins (RegisterMessagePlugin, RegisterCommandPlugin, MessageData.GetTimer/CoreMessage,
+CommandData.Execute, FindPlugin), c4d.documents (GetActiveDocument, GetBatchRender,
+LoadDocument, BatchRender), c4d.gui.GeDialog, RenderData parameters. RM_* are the enum of
+lib_batchrender.h in its declared order; RDATA_FRAMESEQUENCE_* are the values scripts use
+(manual 0, current frame 1, all frames 2, preview range 3). Ids the docs do not print
+(RDATA_* parameter ids, C4DPL_*, MSG_TIMER, BFH_*, plugin types) are distinct values of this
+fake: the adapter only ever uses them by name.
+"""
+from __future__ import annotations
+
+import itertools
+
+
+CHECKISRUNNING_ANIMATIONRUNNING, CHECKISRUNNING_VIEWDRAWING = 0, 1
+CHECKISRUNNING_EDITORRENDERING, CHECKISRUNNING_EXTERNALRENDERING = 2, 3
+(RM_PROGRESS, RM_FINISHED, RM_STOPPED, RM_ERROR, RM_ERROR2, RM_PAUSED, RM_QUEUE,
+ RM_PROGRESS_WITH_WARNING, RM_NONE) = range(9)
+RDATA_FRAMESEQUENCE_MANUAL, RDATA_FRAMESEQUENCE_CURRENTFRAME = 0, 1
+RDATA_FRAMESEQUENCE_ALLFRAMES, RDATA_FRAMESEQUENCE_PREVIEWRANGE = 2, 3
+
+_ids = itertools.count(900_001)
+RDATA_RENDERENGINE, RDATA_FRAMESEQUENCE, RDATA_FRAMEFROM, RDATA_FRAMETO, RDATA_FRAMESTEP = (next(_ids) for _ in range(5))
+C4DPL_COMMANDLINEARGS, C4DPL_ENDPROGRAM, C4DPL_PROGRAM_STARTED = (next(_ids) for _ in range(3))
+MSG_TIMER = next(_ids)
+BFH_LEFT, BFH_SCALEFIT = 1 << 0, 1 << 1
+EDITTEXT_PASSWORD = 1 << 4
+DLG_TYPE_ASYNC = 1
+SCENEFILTER_NONE = 0
+PLUGINTYPE_VIDEOPOST = 8
+
+_running: dict[int, bool] = {}
+_version = [2026300]
+
+
+def CheckIsRunning(type):  # noqa: A002, N802
+    if type not in (CHECKISRUNNING_ANIMATIONRUNNING, CHECKISRUNNING_VIEWDRAWING,
+                    CHECKISRUNNING_EDITORRENDERING, CHECKISRUNNING_EXTERNALRENDERING):
+        raise ValueError(f"CheckIsRunning: unknown type {type!r}")
+    return _running.get(type, False)
+
+
+def GetC4DVersion():  # noqa: N802
+    return _version[0]
+
+
+class BaseTime:
+    def __init__(self, frame, fps=30):
+        self._frame, self._fps = frame, fps
+
+    def GetFrame(self, fps):  # noqa: N802
+        if not isinstance(fps, int):
+            raise TypeError("GetFrame(int fps)")
+        return int(round(self._frame * fps / self._fps))
+
+
+# Submodules last: they read the constants above. (c4d.documents etc. are attributes in C4D.)
+from . import documents, gui, plugins  # noqa: E402
+
+# -- what tests drive (not part of c4d) ------------------------------------------------------------
+def _reset():
+    _running.clear()
+    _version[0] = 2026300
+    plugins._reset()
+    documents._reset()
+
+
+def __getattr__(name):
+    raise AttributeError(f"module 'c4d' has no attribute {name!r} (the fake implements what RenderTally uses)")
