@@ -40,6 +40,13 @@ def on_pre_render() -> None:
 
 
 @guarded
+def on_pre_render_frame() -> None:
+    # A frame with no job open (we were loaded after #preRender was sent): start the job here.
+    if _recorder is not None and not _recorder.rendering:
+        _recorder.pre_render(scene.describe(_rt()))
+
+
+@guarded
 def on_post_render_frame() -> None:
     if _recorder is not None:
         _recorder.post_frame()
@@ -62,7 +69,7 @@ def on_shutdown() -> None:
 
 
 HANDLERS: dict[Notification, Callable[[], None]] = {
-    "preRender": on_pre_render, "postRenderFrame": on_post_render_frame,
+    "preRender": on_pre_render, "preRenderFrame": on_pre_render_frame, "postRenderFrame": on_post_render_frame,
     "postRender": on_post_render, "preSystemShutdown": on_shutdown,
 }
 

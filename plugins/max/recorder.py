@@ -34,6 +34,11 @@ class Recorder:
             self._session = get_reporter().session(Software.MAX, self.version)
         return self._session
 
+    @property
+    def rendering(self) -> bool:
+        """A job is open (between #preRender and #postRender)."""
+        return self._session is not None and self._session.active
+
     def pre_render(self, facts: SceneFacts) -> None:
         self.facts = facts
         defaults = get_reporter().job_defaults()

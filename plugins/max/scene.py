@@ -1,8 +1,12 @@
 """The scene facts: 3ds Max's render settings turned into the plain values a job needs, in one function.
 
 Everything is read through ``pymxs.runtime`` (the MAXScript globals; MAXScript Help, "Render
-Scene Dialog" globals: rendTimeType, rendStart, rendEnd, rendNThFrame, rendPickupFrames; and
-"renderers" for ``renderers.current``, the production renderer). The name tables work without Max.
+Setup Dialog" globals: rendTimeType, rendStart, rendEnd, rendNThFrame, rendPickupFrames,
+https://help.autodesk.com/cloudhelp/2023/ENU/MAXScript-Help/files/MAXScript-Tools-and-Interaction/Interacting-with-the-3ds-Max/Render-Scene-Dialog/GUID-30AF1E53-5A69-402D-84D6-4D6ECCDD6D20.html
+; and "renderers" for ``renderers.current``, the production renderer). maxVersion()'s product year
+matches MAX_PRODUCT_YEAR_NUMBER in maxversion.h,
+https://help.autodesk.com/cloudhelp/2025/ENU/MAXDEV-CPP-API-REF/maxversion_8h.html . The name
+tables work without Max.
 """
 from __future__ import annotations
 

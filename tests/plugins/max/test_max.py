@@ -74,6 +74,22 @@ def test_shutdown_mid_render_reports_failed(rt, sandbox):
     assert [(j["request"]["Frames"], j["request"]["JobStatus"]) for j in sandbox.jobs] == [("1", "3")]
 
 
+def test_a_render_already_running_when_we_load_is_started_by_its_next_frame(rt, sandbox):
+    """Loaded after #preRender: the next #preRenderFrame opens the job, so the render is still counted."""
+    from rendertally.plugins import max as adapter
+
+    use(rt, "ART_Renderer", start=1, end=2)
+    rt.callbacks.broadcastCallback(rt.Name("preRender"))
+    adapter.register()
+    for _ in range(2):
+        rt.callbacks.broadcastCallback(rt.Name("preRenderFrame"))
+        rt.callbacks.broadcastCallback(rt.Name("postRenderFrame"))
+    rt.callbacks.broadcastCallback(rt.Name("postRender"))
+    deliver()
+    assert [(j["request"]["RenderEngine"], j["request"]["Frames"], j["request"]["JobStatus"])
+            for j in sandbox.jobs] == [("ART", "2", "1")]
+
+
 def test_registering_twice_never_doubles_and_unregister_removes_everything(rt):
     """A reload replaces our callbacks (id #rendertally); unregister leaves none of ours."""
     from rendertally.plugins import max as adapter
@@ -82,7 +98,7 @@ def test_registering_twice_never_doubles_and_unregister_removes_everything(rt):
     adapter.register()
     adapter.register()
     ours = [name for name, _, owner in rt.callbacks.registered if owner == "rendertally"]
-    assert sorted(ours) == sorted(["preRender", "postRenderFrame", "postRender", "preSystemShutdown",
+    assert sorted(ours) == sorted(["preRender", "preRenderFrame", "postRenderFrame", "postRender", "preSystemShutdown",
                                    "cuiRegisterMenus"])
     adapter.unregister()
     assert [owner for _, _, owner in rt.callbacks.registered] == ["someoneElse"]

@@ -12,6 +12,9 @@ Cited from MAXScript Help (3ds Max 2024/2025):
   rendStart, rendEnd (Time), rendNThFrame, rendPickupFrames (string), rendSaveFile;
   animationRange (Interval); renderers.current; classOf; maxVersion(); GetQuietMode(); IsNetServer();
   execute <string>; "Interface: menuMan".
+URLs: https://help.autodesk.com/cloudhelp/2024/ENU/MAXScript-Help/files/MAXScript-Tools-and-Interaction/Change-Handlers-and-Callbacks/GUID-C1F6495F-5831-4FC8-A00C-667C5F2EAE36.html
+https://help.autodesk.com/cloudhelp/2023/ENU/MAXScript-Help/files/MAXScript-Tools-and-Interaction/Change-Handlers-and-Callbacks/General-Event-Callback-Mechanism/GUID-E5BE0058-2216-4E0B-88AF-680CA58AAC73.html
+https://help.autodesk.com/cloudhelp/2023/ENU/MAXScript-Help/files/MAXScript-Tools-and-Interaction/Interacting-with-the-3ds-Max/Render-Scene-Dialog/GUID-30AF1E53-5A69-402D-84D6-4D6ECCDD6D20.html
 """
 from __future__ import annotations
 
