@@ -1,6 +1,9 @@
 """Build the 3ds Max ApplicationPlugins bundle: ``RenderTally.bundle/`` and a zip of it.
 
-Layout (Autodesk's "Packaging plug-ins" for 3ds Max, PackageContents.xml format):
+Layout (Autodesk's "Packaging plug-ins" for 3ds Max, PackageContents.xml format:
+https://help.autodesk.com/cloudhelp/2025/ENU/MAXDEV-Developer/files/writing_plug-ins/plugin_package/packagexml_format.html
+— AutodeskProduct "3ds Max", ProductType "Application", AppVersion "MMM.mmm.bbb" and an UpgradeCode
+required; a package with the same UpgradeCode and a higher AppVersion wins):
 
     RenderTally.bundle/
         PackageContents.xml                       SeriesMin 2023; one post-start-up component

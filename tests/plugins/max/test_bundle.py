@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -44,6 +45,8 @@ def test_package_contents_names_a_start_up_script_that_exists(bundle):
     root = ET.parse(bundle / "PackageContents.xml").getroot()
     assert root.tag == "ApplicationPackage" and root.get("AutodeskProduct") == "3ds Max"
     assert root.get("ProductCode", "").startswith("{") and root.get("UpgradeCode", "").startswith("{")
+    assert root.get("ProductType") == "Application" and root.find("CompanyDetails") is not None
+    assert re.fullmatch(r"\d+\.\d+\.\d+", root.get("AppVersion", ""))  # "MMM.mmm.bbb", required by Max
     (components,) = root.findall("Components")
     assert components.get("Description") == "post-start-up scripts parts"
     requirement = components.find("RuntimeRequirements")
