@@ -1,0 +1,42 @@
+# RenderTally's own minimal stub of Cinema 4D's c4d module: only what plugins/c4d uses, written
+# from Maxon's Python SDK documentation (c4d, c4d.documents, c4d.plugins, c4d.gui).
+from typing import Any
+
+from . import documents as documents, gui as gui, plugins as plugins
+
+CHECKISRUNNING_ANIMATIONRUNNING: int
+CHECKISRUNNING_VIEWDRAWING: int
+CHECKISRUNNING_EDITORRENDERING: int
+CHECKISRUNNING_EXTERNALRENDERING: int
+RM_PROGRESS: int
+RM_FINISHED: int
+RM_STOPPED: int
+RM_ERROR: int
+RM_ERROR2: int
+RM_PAUSED: int
+RM_QUEUE: int
+RM_NONE: int
+RDATA_RENDERENGINE: int
+RDATA_FRAMESEQUENCE: int
+RDATA_FRAMEFROM: int
+RDATA_FRAMETO: int
+RDATA_FRAMESTEP: int
+C4DPL_COMMANDLINEARGS: int
+C4DPL_ENDPROGRAM: int
+MSG_TIMER: int
+BFH_LEFT: int
+BFH_SCALEFIT: int
+EDITTEXT_PASSWORD: int
+DLG_TYPE_ASYNC: int
+SCENEFILTER_NONE: int
+PLUGINTYPE_VIDEOPOST: int
+
+def CheckIsRunning(type: int) -> bool: ...
+def GetC4DVersion() -> int: ...
+
+class BaseTime:
+    def __init__(self, frame: float = ..., fps: int = ...) -> None: ...
+    def GetFrame(self, fps: int) -> int: ...
+
+class BaseContainer:
+    def __getitem__(self, id: int) -> Any: ...
