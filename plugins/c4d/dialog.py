@@ -28,8 +28,10 @@ LABELS = {"id": "Id", "key": "Key", "email": "E-mail", "job_type": "Job type (ec
 SAVE, TEST, STATUS, COUNTS = 2001, 2002, 2003, 2004
 
 
-def make_dialog_class(c4d: Any) -> type:
+def make_dialog_class() -> type:
     """The dialog class, built on the running C4D's ``gui.GeDialog``."""
+    import c4d
+
 
     class SettingsDialog(c4d.gui.GeDialog):
         def CreateLayout(self) -> bool:  # noqa: N802 - C4D's name
@@ -54,10 +56,10 @@ def make_dialog_class(c4d: Any) -> type:
             self._show_counts()
             return True
 
-        def Command(self, gadget: int, msg: Any) -> bool:  # noqa: N802
-            if gadget == SAVE:
+        def Command(self, id: int, msg: Any) -> bool:  # noqa: A002, N802 - C4D's names
+            if id == SAVE:
                 self.save()
-            elif gadget == TEST:
+            elif id == TEST:
                 self.SetString(STATUS, "Sending a test report…")
                 self.answer = None
                 delivery.send_in_background(self._test)
@@ -65,8 +67,9 @@ def make_dialog_class(c4d: Any) -> type:
             return True
 
         def Timer(self, msg: Any) -> None:  # noqa: N802
-            if getattr(self, "answer", None) is not None:
-                self.SetString(STATUS, self.answer)
+            answer = getattr(self, "answer", None)
+            if answer is not None:
+                self.SetString(STATUS, answer)
                 self.SetTimer(0)
                 self._show_counts()
 

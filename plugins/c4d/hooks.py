@@ -31,8 +31,10 @@ TIMER_MS = 500
 state: dict[str, Any] = {"watcher": None, "commandline": None, "dialog": None}
 
 
-def register(c4d: Any) -> None:
+def register() -> None:
     """Register the watcher and the settings command; start sending."""
+    import c4d
+
     recorder = Recorder(software_version(c4d.GetC4DVersion()))
     state["watcher"] = Watcher(recorder)
     guarded(delivery.start)()
@@ -43,12 +45,12 @@ def register(c4d: Any) -> None:
 
         def CoreMessage(self, id: int, bc: Any) -> bool:  # noqa: A002, N802
             if id == c4d.MSG_TIMER:
-                guarded(tick)(c4d)
+                guarded(tick)()
             return True
 
     class RenderTallySettings(c4d.plugins.CommandData):
         def Execute(self, doc: Any) -> bool:  # noqa: N802
-            guarded(open_dialog)(c4d)
+            guarded(open_dialog)()
             return True
 
     c4d.plugins.RegisterMessagePlugin(WATCHER_ID, "RenderTally watcher", 0, RenderTallyWatcher())
@@ -56,19 +58,23 @@ def register(c4d: Any) -> None:
                                       "Id, Key and e-mail for RenderTally", RenderTallySettings())
 
 
-def tick(c4d: Any) -> None:
+def tick() -> None:
     if state["commandline"] is None and state["watcher"] is not None:
-        state["watcher"].tick(c4d)
+        state["watcher"].tick()
 
 
-def open_dialog(c4d: Any) -> None:
+def open_dialog() -> None:
+    import c4d
+
     if state["dialog"] is None:
-        state["dialog"] = dialog.make_dialog_class(c4d)()
+        state["dialog"] = dialog.make_dialog_class()()
     state["dialog"].Open(c4d.DLG_TYPE_ASYNC, SETTINGS_ID, -1, -1, 420, 0)
 
 
 @guarded
-def plugin_message(c4d: Any, message: int, data: Any) -> bool:
+def plugin_message(message: int, data: Any) -> bool:
+    import c4d
+
     watcher: Watcher | None = state["watcher"]
     if watcher is None:
         return False
@@ -76,7 +82,7 @@ def plugin_message(c4d: Any, message: int, data: Any) -> bool:
         render = commandline.parse(sys.argv)
         if render is not None:
             state["commandline"] = render
-            watcher.recorder.start(_commandline_facts(c4d, render))
+            watcher.recorder.start(_commandline_facts(render))
         return True
     if message == c4d.C4DPL_ENDPROGRAM:
         if state["commandline"] is not None:
@@ -88,9 +94,11 @@ def plugin_message(c4d: Any, message: int, data: Any) -> bool:
     return False
 
 
-def _commandline_facts(c4d: Any, render: commandline.Render) -> SceneFacts:
+def _commandline_facts(render: commandline.Render) -> SceneFacts:
+    import c4d
+
     doc = c4d.documents.LoadDocument(render.scene, c4d.SCENEFILTER_NONE)
-    facts = describe(c4d, doc) if doc is not None else SceneFacts(engine="unknown", expected_frames=0)
+    facts = describe(doc) if doc is not None else SceneFacts(engine="unknown", expected_frames=0)
     if render.frames is not None:
         facts = SceneFacts(engine=facts.engine, expected_frames=frame_count(*render.frames))
     return facts

@@ -7,8 +7,6 @@ modules and other plugins' copies win over ours.
 import os
 import sys
 
-import c4d
-
 _LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib")
 if _LIB not in sys.path:
     sys.path.append(_LIB)
@@ -17,8 +15,8 @@ from rendertally.plugins.c4d import hooks  # noqa: E402
 
 
 def PluginMessage(id, data):  # noqa: A002, N802 - C4D's name
-    return hooks.plugin_message(c4d, id, data) or False
+    return hooks.plugin_message(id, data) or False
 
 
 if __name__ == "__main__":
-    hooks.register(c4d)
+    hooks.register()

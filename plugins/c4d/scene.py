@@ -9,7 +9,10 @@ tables and the frame arithmetic work without Cinema 4D.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import c4d
 
 # RDATA_RENDERENGINE ids → names (DESIGN.md, Hosts: Cinema 4D). Unknown: the video post's name.
 ENGINES = {
@@ -42,8 +45,10 @@ def frame_count(first: int, last: int, step: int) -> int:
     return len(range(min(first, last), max(first, last) + 1, max(int(step), 1)))
 
 
-def describe(c4d: Any, doc: Any) -> SceneFacts:
-    """The facts of ``doc``'s active render settings (``c4d`` is the module, passed for testability)."""
+def describe(doc: c4d.documents.BaseDocument) -> SceneFacts:
+    """The facts of ``doc``'s active render settings."""
+    import c4d
+
     rd = doc.GetActiveRenderData()
     fps = doc.GetFps()
     sequence = rd[c4d.RDATA_FRAMESEQUENCE]
@@ -58,10 +63,12 @@ def describe(c4d: Any, doc: Any) -> SceneFacts:
             first, last = rd[c4d.RDATA_FRAMEFROM], rd[c4d.RDATA_FRAMETO]
         frames = frame_count(first.GetFrame(fps), last.GetFrame(fps), rd[c4d.RDATA_FRAMESTEP])
     engine_id = int(rd[c4d.RDATA_RENDERENGINE])
-    return SceneFacts(engine=engine_name(engine_id, _video_post_name(c4d, engine_id)), expected_frames=frames)
+    return SceneFacts(engine=engine_name(engine_id, _video_post_name(engine_id)), expected_frames=frames)
 
 
-def _video_post_name(c4d: Any, engine_id: int) -> str | None:
+def _video_post_name(engine_id: int) -> str | None:
+    import c4d
+
     if engine_id in ENGINES:
         return None
     plugin = c4d.plugins.FindPlugin(engine_id, c4d.PLUGINTYPE_VIDEOPOST)

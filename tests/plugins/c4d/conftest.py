@@ -21,7 +21,7 @@ def c4d(monkeypatch):
     from rendertally.plugins.c4d import hooks
 
     monkeypatch.setattr(hooks, "state", {"watcher": None, "commandline": None, "dialog": None})
-    hooks.register(module)
+    hooks.register()
     return module
 
 

@@ -98,10 +98,10 @@ def test_a_commandline_render_with_the_api_down_is_kept_and_delivered_later(c4d,
     monkeypatch.setenv("RENDERTALLY_EXIT_WAIT", "1")
     c4d.documents._state["files"]["/shots/cl.c4d"] = c4d.documents.BaseDocument(engine=1029525)
     monkeypatch.setattr("sys.argv", ["Commandline", "-render", "/shots/cl.c4d", "-frame", "1", "24"])
-    assert hooks.plugin_message(c4d, c4d.C4DPL_COMMANDLINEARGS, None) is True
+    assert hooks.plugin_message(c4d.C4DPL_COMMANDLINEARGS, None) is True
     c4d._running[c4d.CHECKISRUNNING_EXTERNALRENDERING] = True
     timer(c4d)  # the watcher stays out of a Commandline render
-    assert hooks.plugin_message(c4d, c4d.C4DPL_ENDPROGRAM, None) is True
+    assert hooks.plugin_message(c4d.C4DPL_ENDPROGRAM, None) is True
     assert get_reporter().outbox.counts()["pending"] == 1
     host, port = url.rsplit(":", 1)[0].split("//")[1], int(url.rsplit(":", 1)[1])
     with Sandbox(host, port) as back:
@@ -114,7 +114,7 @@ def test_the_dialog_saves_to_the_shared_store_and_keeps_the_key_out_of_its_field
     """The settings dialog writes Id, Key and e-mail to RenderTally's store; the Key field is a password field, empty."""
     from rendertally.plugins.c4d.dialog import FIELDS as fields
 
-    hooks.open_dialog(c4d)
+    hooks.open_dialog()
     dialog = hooks.state["dialog"]
     assert ("edit", fields["key"], c4d.EDITTEXT_PASSWORD) in dialog._gadgets
     dialog.SetString(fields["id"], TEST_ID)
@@ -130,7 +130,7 @@ def test_the_dialog_saves_to_the_shared_store_and_keeps_the_key_out_of_its_field
 
 def test_the_dialogs_test_report_answers_on_the_gui_thread(c4d, sandbox):
     """Send test report posts a Test job on a worker; the answer is shown from the dialog's Timer."""
-    hooks.open_dialog(c4d)
+    hooks.open_dialog()
     dialog = hooks.state["dialog"]
     dialog.Command(2002, None)
     import time
@@ -153,8 +153,8 @@ def test_engine_ids_have_names(engine_id, name):
 def test_an_unknown_engine_is_named_by_its_video_post_or_its_id(c4d):
     """An engine we do not know takes its video post plugin's name, else its id."""
     c4d.plugins.video_posts[1050000] = "Cool Renderer"
-    assert scene.engine_name(1050000, scene._video_post_name(c4d, 1050000)) == "Cool Renderer"
-    assert scene.engine_name(1059999, scene._video_post_name(c4d, 1059999)) == "1059999"
+    assert scene.engine_name(1050000, scene._video_post_name(1050000)) == "Cool Renderer"
+    assert scene.engine_name(1059999, scene._video_post_name(1059999)) == "1059999"
 
 
 def test_versions_read_as_releases():
