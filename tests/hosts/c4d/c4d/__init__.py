@@ -8,7 +8,7 @@ CommandData.Execute, FindPlugin), c4d.documents (GetActiveDocument, GetBatchRend
 LoadDocument, BatchRender), c4d.gui.GeDialog, RenderData parameters. RM_* are the enum of
 lib_batchrender.h in its declared order; RDATA_FRAMESEQUENCE_* are the values scripts use
 (manual 0, current frame 1, all frames 2, preview range 3). Ids the docs do not print
-(RDATA_* parameter ids, C4DPL_*, MSG_TIMER, BFH_*, plugin types) are distinct values of this
+(RDATA_RENDERENGINE, RDATA_FRAMESTEP, C4DPL_*, MSG_TIMER, BFH_*, plugin types) are distinct values of this
 fake: the adapter only ever uses them by name.
 """
 from __future__ import annotations
@@ -23,8 +23,11 @@ CHECKISRUNNING_EDITORRENDERING, CHECKISRUNNING_EXTERNALRENDERING = 2, 3
 RDATA_FRAMESEQUENCE_MANUAL, RDATA_FRAMESEQUENCE_CURRENTFRAME = 0, 1
 RDATA_FRAMESEQUENCE_ALLFRAMES, RDATA_FRAMESEQUENCE_PREVIEWRANGE = 2, 3
 
+# RDATA_FRAMESEQUENCE 5016, RDATA_FRAMEFROM 5017, RDATA_FRAMETO 5018: Maxon's drendersettings.h
+# as listed on Maxon's developer forum (https://developers.maxon.net/forum/topic/4049/3575_renderdocument-data-ids).
+RDATA_FRAMESEQUENCE, RDATA_FRAMEFROM, RDATA_FRAMETO = 5016, 5017, 5018
 _ids = itertools.count(900_001)
-RDATA_RENDERENGINE, RDATA_FRAMESEQUENCE, RDATA_FRAMEFROM, RDATA_FRAMETO, RDATA_FRAMESTEP = (next(_ids) for _ in range(5))
+RDATA_RENDERENGINE, RDATA_FRAMESTEP = (next(_ids) for _ in range(2))
 C4DPL_COMMANDLINEARGS, C4DPL_ENDPROGRAM, C4DPL_PROGRAM_STARTED = (next(_ids) for _ in range(3))
 MSG_TIMER = next(_ids)
 BFH_LEFT, BFH_SCALEFIT = 1 << 0, 1 << 1
