@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 BUNDLE = "RenderTally.bundle"
 STARTUP = "Contents/rendertally_startup.py"
+MENUS = "Contents/rendertally_menus.ms"  # pre-start-up, 2025+: the menu callback must exist early
 SERIES_MIN, SERIES_MAX = "2023", "2027"
+MENUS_SERIES_MIN = "2025"
 # Fixed ids: an upgrade replaces the same package instead of installing a second one.
 PRODUCT_CODE = "{7D3C6B0E-4B1F-4E4C-9A0B-2F1C5D8E7A11}"
 UPGRADE_CODE = "{7D3C6B0E-4B1F-4E4C-9A0B-2F1C5D8E7A12}"
@@ -47,13 +49,20 @@ def package_contents() -> str:
         f'    <RuntimeRequirements OS="Win64" Platform="3ds Max" SeriesMin="{SERIES_MIN}" SeriesMax="{SERIES_MAX}" />\n'
         f'    <ComponentEntry AppName="RenderTally" Version={version} ModuleName="./{STARTUP}" />\n'
         '  </Components>\n'
+        '  <Components Description="pre-start-up scripts parts">\n'
+        f'    <RuntimeRequirements OS="Win64" Platform="3ds Max" SeriesMin="{MENUS_SERIES_MIN}" SeriesMax="{SERIES_MAX}" />\n'
+        f'    <ComponentEntry AppName="RenderTallyMenus" Version={version} ModuleName="./{MENUS}" />\n'
+        '  </Components>\n'
         '</ApplicationPackage>\n'
     )
 
 
 def bundle_files() -> dict[str, bytes]:
     """Name (inside the bundle) → bytes."""
-    files = {"PackageContents.xml": package_contents().encode(), STARTUP: source("rendertally.plugins.max.startup")}
+    from rendertally.plugins.max.menu import menus_script
+
+    files = {"PackageContents.xml": package_contents().encode(), STARTUP: source("rendertally.plugins.max.startup"),
+             MENUS: menus_script().encode()}
     # Max 2023 runs Python 3.9: the same dependency pick as Maya's (pure Python, 3.9-compatible).
     dependencies = oldest_python_dependencies()
     files.update(prefixed(library_files("max", dependencies=() if dependencies else DEPENDENCIES), "Contents/lib"))

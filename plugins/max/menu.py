@@ -5,10 +5,13 @@ Menu items run macroScripts (category "RenderTally") that call back into Python.
 - 3ds Max 2023–2024: ``menuMan`` (MAXScript Help, "Interface: menuMan"): a menu made with
   ``createMenu``, action items with ``createActionItem <macro> <category>``, hung in the main menu
   bar with ``createSubMenuItem`` and ``updateMenuBar``; removed with ``unRegisterMenu``.
-- 3ds Max 2025+: the menu system rebuilt at start-up; menus are added from a
-  ``#cuiRegisterMenus`` callback whose ``callbacks.notificationParam()`` is the menu manager:
-  ``mainMenuBar.CreateSubMenu <id> <title>``, ``CreateAction <id> 647394 "<macro>`<category>"``
-  (647394: the macroScript action table). MAXScript Help, "Menu and Quad Menu system (2025)".
+- 3ds Max 2025+: the menu system is built at start-up from ``#cuiRegisterMenus`` callbacks, whose
+  ``callbacks.notificationParam()`` is the menu manager: ``mainMenuBar.CreateSubMenu <id> <title>``,
+  ``CreateAction <id> 647394 "<macro>`<category>"`` (647394: the macroScript action table).
+  Such a callback must exist before Max builds its menus, so it comes from a *pre-start-up*
+  MAXScript component of the bundle (:func:`menus_script`, written by installers/max.py), not
+  from the post-start-up Python that registers everything else (MAXScript Help, "The Menu
+  System": https://help.autodesk.com/cloudhelp/2025/ENU/MAXScript-Help/files/MAXScript-Tools-and-Interaction/Interacting-with-the-3ds-Max/GUID-FF48D0EC-6669-4EC7-AB43-E9998A14A198.html).
 """
 from __future__ import annotations
 
@@ -38,11 +41,21 @@ def _macros_text() -> str:
         for name, (label, call) in MACROS.items())
 
 
+def menus_script() -> str:
+    """The bundle's pre-start-up MAXScript (3ds Max 2025+): our macroScripts and the menu callback."""
+    actions = "\n".join(f'    menu.CreateAction "{ACTION_IDS[name]}" {MACRO_ACTION_TABLE} "{name}`{CATEGORY}"'
+                         for name in MACROS)
+    return (f"-- RenderTally: the menu for 3ds Max 2025+ (written by installers/max.py)\n{_macros_text()}\n"
+            f"fn rendertallyRegisterMenus =\n(\n    local manager = callbacks.notificationParam()\n"
+            f'    local menu = manager.mainMenuBar.CreateSubMenu "{MENU_ID}" "{TITLE}"\n{actions}\n)\n'
+            "callbacks.removeScripts #cuiRegisterMenus id:#rendertallyMenus\n"
+            "callbacks.addScript #cuiRegisterMenus rendertallyRegisterMenus id:#rendertallyMenus\n")
+
+
 def add(rt: Any, year: int) -> None:
     rt.execute(_macros_text())
     if year >= NEW_MENUS_FROM:
-        rt.callbacks.addScript(rt.Name("cuiRegisterMenus"), on_register_menus, id=rt.Name("rendertally"))
-        return
+        return  # the pre-start-up script registered the menu before Max built its menus
     remove(rt, year)
     menu = rt.menuMan.createMenu(TITLE)
     for name in MACROS:
@@ -51,18 +64,8 @@ def add(rt: Any, year: int) -> None:
     rt.menuMan.updateMenuBar()
 
 
-@guarded
-def on_register_menus() -> None:
-    from pymxs import runtime as rt
-
-    manager = rt.callbacks.notificationParam()
-    menu = manager.mainMenuBar.CreateSubMenu(MENU_ID, TITLE)
-    for name in MACROS:
-        menu.CreateAction(ACTION_IDS[name], MACRO_ACTION_TABLE, f"{name}`{CATEGORY}")
-
-
 def remove(rt: Any, year: int) -> None:
-    """Take our menu out (≤2024; from 2025 removing the #cuiRegisterMenus callback is enough)."""
+    """Take our menu out (≤2024; from 2025 the menu lives until Max rebuilds its menus)."""
     if year >= NEW_MENUS_FROM:
         return
     existing = rt.menuMan.findMenu(TITLE)

@@ -41,18 +41,24 @@ def run(scenario: str, bundle: Path, tmp_path: Path, url: str, **extra: str) -> 
 
 
 def test_package_contents_names_a_start_up_script_that_exists(bundle):
-    """PackageContents.xml: an ApplicationPackage for 3ds Max 2023+, one post-start-up component found in the bundle."""
+    """PackageContents.xml: an ApplicationPackage for 3ds Max 2023+, a post-start-up script and a 2025+ menu script, both in the bundle."""
     root = ET.parse(bundle / "PackageContents.xml").getroot()
     assert root.tag == "ApplicationPackage" and root.get("AutodeskProduct") == "3ds Max"
     assert root.get("ProductCode", "").startswith("{") and root.get("UpgradeCode", "").startswith("{")
     assert root.get("ProductType") == "Application" and root.find("CompanyDetails") is not None
     assert re.fullmatch(r"\d+\.\d+\.\d+", root.get("AppVersion", ""))  # "MMM.mmm.bbb", required by Max
-    (components,) = root.findall("Components")
-    assert components.get("Description") == "post-start-up scripts parts"
-    requirement = components.find("RuntimeRequirements")
+    post, pre = root.findall("Components")
+    assert post.get("Description") == "post-start-up scripts parts"
+    requirement = post.find("RuntimeRequirements")
     assert (requirement.get("Platform"), requirement.get("SeriesMin")) == ("3ds Max", "2023")
-    (entry,) = components.findall("ComponentEntry")
+    (entry,) = post.findall("ComponentEntry")
     assert (bundle / entry.get("ModuleName")).is_file()
+    # 2025+: the menu callback comes from a pre-start-up MAXScript, there before Max builds its menus.
+    assert pre.get("Description") == "pre-start-up scripts parts"
+    assert pre.find("RuntimeRequirements").get("SeriesMin") == "2025"
+    (menus,) = pre.findall("ComponentEntry")
+    script = (bundle / menus.get("ModuleName")).read_text()
+    assert "callbacks.addScript #cuiRegisterMenus" in script
 
 
 def test_the_build_is_reproducible(bundle, tmp_path):

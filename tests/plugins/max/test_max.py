@@ -98,8 +98,7 @@ def test_registering_twice_never_doubles_and_unregister_removes_everything(rt):
     adapter.register()
     adapter.register()
     ours = [name for name, _, owner in rt.callbacks.registered if owner == "rendertally"]
-    assert sorted(ours) == sorted(["preRender", "preRenderFrame", "postRenderFrame", "postRender", "preSystemShutdown",
-                                   "cuiRegisterMenus"])
+    assert sorted(ours) == sorted(["preRender", "preRenderFrame", "postRenderFrame", "postRender", "preSystemShutdown"])
     adapter.unregister()
     assert [owner for _, _, owner in rt.callbacks.registered] == ["someoneElse"]
 
@@ -117,28 +116,18 @@ def test_the_menu_on_max_2024_is_built_with_menuman_and_removed(rt):
     assert rt.menuMan.findMenu("RenderTally") is None and rt.menuMan.main.items == []
 
 
-def test_the_menu_on_max_2025_is_added_when_max_registers_menus(rt):
-    """2025+: #cuiRegisterMenus gets a RenderTally submenu with both macroScript actions."""
+def test_the_menu_on_max_2025_comes_from_the_pre_start_up_script(rt):
+    """2025+: Python registers no menu callback (too late at post-start-up); the bundle's .ms does."""
     from rendertally.plugins import max as adapter
-
-    calls = []
-
-    class Menu:
-        def CreateSubMenu(self, menu_id, title):  # noqa: N802
-            calls.append(("submenu", title))
-            return self
-
-        def CreateAction(self, action_id, table, action):  # noqa: N802
-            calls.append(("action", table, action))
-
-    class Manager:
-        mainMenuBar = Menu()  # noqa: N815
+    from rendertally.plugins.max.menu import menus_script
 
     adapter.register()
-    rt.callbacks.broadcastCallback(rt.Name("cuiRegisterMenus"), Manager())
-    assert calls == [("submenu", "RenderTally"), ("action", 647394, "RenderTallySettings`RenderTally"),
-                     ("action", 647394, "RenderTallySendNow`RenderTally")]
-    assert all(("RenderTally" in text) for text in rt._executed)
+    assert not any(name == "cuiRegisterMenus" for name, _, _ in rt.callbacks.registered)
+    script = menus_script()
+    assert "callbacks.addScript #cuiRegisterMenus rendertallyRegisterMenus id:#rendertallyMenus" in script
+    assert 'CreateSubMenu "4c6f1f1e-9a52-4d0e-9d8e-52a7d2b0e001" "RenderTally"' in script
+    assert script.count("CreateAction") == 2 and "647394" in script
+    assert script.count("macroScript") == 2 and all(("RenderTally" in text) for text in rt._executed)
 
 
 def test_settings_opens_the_panel_parented_to_max(rt, qtbot, monkeypatch):
