@@ -98,7 +98,7 @@ def _commandline_facts(render: commandline.Render) -> SceneFacts:
     import c4d
 
     doc = c4d.documents.LoadDocument(render.scene, c4d.SCENEFILTER_NONE)
-    facts = describe(doc) if doc is not None else SceneFacts(engine="unknown", expected_frames=0)
+    facts = describe(doc, render.take) if doc is not None else SceneFacts(engine="unknown", expected_frames=0)
     if render.frames is not None:
         facts = SceneFacts(engine=facts.engine, expected_frames=frame_count(*render.frames))
     return facts

@@ -45,11 +45,40 @@ def frame_count(first: int, last: int, step: int) -> int:
     return len(range(min(first, last), max(first, last) + 1, max(int(step), 1)))
 
 
-def describe(doc: c4d.documents.BaseDocument) -> SceneFacts:
-    """The facts of ``doc``'s active render settings."""
+def render_data(doc: c4d.documents.BaseDocument, take_name: str | None = None) -> c4d.documents.RenderData:
+    """The render settings a render of ``doc`` uses: the take's *effective* ones (a take may
+    override them), for the take named (Commandline ``-take``) or else the current take.
+
+    Maxon's Python SDK: ``BaseDocument.GetTakeData()``, ``TakeData.GetMainTake()`` /
+    ``GetCurrentTake()``, ``BaseTake.GetEffectiveRenderData(takeData)`` → (RenderData, BaseTake);
+    https://developers.maxon.net/docs/py/2025_0_0/modules/c4d.modules/takesystem/BaseTake/index.html
+    """
+    takes = doc.GetTakeData()
+    if takes is None:
+        return doc.GetActiveRenderData()
+    take = _find_take(takes.GetMainTake(), take_name) if take_name else takes.GetCurrentTake()
+    if take is None:
+        return doc.GetActiveRenderData()
+    effective, _owner = take.GetEffectiveRenderData(takes)
+    return effective if effective is not None else doc.GetActiveRenderData()
+
+
+def _find_take(take: c4d.modules.takesystem.BaseTake | None, name: str) -> c4d.modules.takesystem.BaseTake | None:
+    while take is not None:  # depth first, as the Take Manager lists them
+        if take.GetName() == name:
+            return take
+        found = _find_take(take.GetDown(), name)
+        if found is not None:
+            return found
+        take = take.GetNext()
+    return None
+
+
+def describe(doc: c4d.documents.BaseDocument, take_name: str | None = None) -> SceneFacts:
+    """The facts of the render settings a render of ``doc`` (and take) uses."""
     import c4d
 
-    rd = doc.GetActiveRenderData()
+    rd = render_data(doc, take_name)
     fps = doc.GetFps()
     sequence = rd[c4d.RDATA_FRAMESEQUENCE]
     if sequence == CURRENT_FRAME:

@@ -2,7 +2,7 @@
 # from Maxon's Python SDK documentation (c4d, c4d.documents, c4d.plugins, c4d.gui).
 from typing import Any
 
-from . import documents as documents, gui as gui, plugins as plugins
+from . import documents as documents, gui as gui, modules as modules, plugins as plugins
 
 CHECKISRUNNING_ANIMATIONRUNNING: int
 CHECKISRUNNING_VIEWDRAWING: int

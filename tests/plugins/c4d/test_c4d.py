@@ -160,3 +160,25 @@ def test_an_unknown_engine_is_named_by_its_video_post_or_its_id(c4d):
 def test_versions_read_as_releases():
     """GetC4DVersion numbers read as releases."""
     assert (scene.software_version(2026300), scene.software_version(2024000)) == ("2026.3", "2024")
+
+
+def test_frames_come_from_the_takes_effective_render_settings(c4d, sandbox, monkeypatch):
+    """Commandline -take Night renders with the Night take's own render settings (frames 1-48, V-Ray)."""
+    docs = c4d.documents
+    night = docs.BaseTake("Night", docs.render_data(engine=1053272, sequence=0, first=1, last=48))
+    docs._state["files"]["/shots/takes.c4d"] = docs.BaseDocument(engine=0, sequence=1,
+                                                                  takes=[docs.BaseTake("Day"), night])
+    monkeypatch.setattr("sys.argv", ["Commandline", "-render", "/shots/takes.c4d", "-take", "Night"])
+    assert hooks.plugin_message(c4d.C4DPL_COMMANDLINEARGS, None) is True
+    assert hooks.plugin_message(c4d.C4DPL_ENDPROGRAM, None) is True
+    get_reporter().start_sending()
+    deliver()
+    assert jobs(sandbox) == [("V-Ray", "48", "1")]
+
+
+def test_a_take_without_an_override_uses_the_documents_settings(c4d):
+    """The current take with no render settings of its own falls back to its parent's (the document's)."""
+    docs = c4d.documents
+    day = docs.BaseTake("Day")
+    doc = docs.BaseDocument(engine=1029988, sequence=1, takes=[day], current_take=day)
+    assert scene.describe(doc) == scene.SceneFacts(engine="Arnold", expected_frames=1)

@@ -62,7 +62,7 @@ class BaseTime:
 
 
 # Submodules last: they read the constants above. (c4d.documents etc. are attributes in C4D.)
-from . import documents, gui, plugins  # noqa: E402
+from . import documents, gui, modules, plugins  # noqa: E402, F401
 
 # -- what tests drive (not part of c4d) ------------------------------------------------------------
 def _reset():
