@@ -6,26 +6,24 @@ server (kept) · 75 not delivered yet (kept; it goes out later) · 1 an unexpect
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import importlib
 import json
 import logging
 import sys
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Callable
 
 from . import __version__, listing
 from . import settings as settings_mod
 from .errors import ConfigurationError, RenderTallyError
 from .job import RenderJob, field_errors
+from .listing import FAILED, INVALID, NOT_YET, OK, REJECTED_EXIT  # the exit codes, defined once
 from .outbox import DELIVERED, OPEN, PENDING, REJECTED, Row
 from .reporter import OUTBOX_FILE, Reporter
 from .wire import Credentials, encode, mask
 
-OK, FAILED, INVALID, REJECTED_EXIT, NOT_YET = 0, 1, 2, 3, 75
 EPILOG = ("exit codes: 0 delivered / done, 2 invalid input or configuration (nothing queued), "
           "3 rejected by the server (kept), 75 not delivered yet (kept; sent later), 1 unexpected error")
 SOFTWARE_HELP = "BLD (Blender), MAY (Maya), MAX (3ds Max), C4D (Cinema 4D); blender, maya, max, c4d work too"
@@ -193,9 +191,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             # This process ends now and nothing else sends for it: say what will.
             note = paused or ("Nothing sends it from this command: run `rendertally outbox flush` "
                               "(schedule it on render nodes), or report with --wait")
-            return _print_outcome(reporter.outbox.get(row_id), args.json, queued=note)
+            return listing.outcome(reporter.outbox.get(row_id), args.json, queued=note)
         reporter.start_sending()
-        return _print_outcome(_wait_for(reporter, row_id, args.wait), args.json)
+        return listing.outcome(_wait_for(reporter, row_id, args.wait), args.json)
 
 
 def _whole(text: str) -> object:
@@ -204,58 +202,12 @@ def _whole(text: str) -> object:
 
 def _wait_for(reporter: Reporter, row_id: int, wait: float) -> Row | None:
     deadline = time.monotonic() + wait
-    with progress("waiting for the API's answer", wait):
+    with listing.progress("waiting for the API's answer", wait):
         while True:
             reporter.flush(max(deadline - time.monotonic(), 0.0))
             row = reporter.outbox.get(row_id)
             if row is None or row.state != PENDING or row.attempts > 0 or time.monotonic() >= deadline:
                 return row
-
-
-def _print_outcome(row: Row | None, as_json: bool = False, *, queued: str | None = None) -> int:
-    if row is None:
-        print("error: the job is no longer in the outbox", file=sys.stderr)
-        return FAILED
-    code = {DELIVERED: OK, REJECTED: REJECTED_EXIT}.get(row.state, NOT_YET)
-    if as_json:
-        print(json.dumps({"job": row.id, "state": row.state, "exit": code, "code": row.code,
-                          "description": row.description, "error": row.last_error, "note": queued}))
-        return code
-    if queued:
-        print(f"Queued as job {row.id}. {queued}.")
-    elif row.state == DELIVERED:
-        print(f"Delivered (job {row.id}): {row.code} {row.description}")
-    elif row.state == REJECTED:
-        print(f"Rejected (job {row.id}): {row.last_error}\nThe job is kept; fix the cause, then run "
-              f"`rendertally outbox retry {row.id}`.", file=sys.stderr)
-    else:
-        reason = row.last_error or "not sent within the wait"
-        print(f"Not delivered yet (job {row.id}): {reason}\nThe job is kept in the outbox and will be sent "
-              "later (or now: `rendertally outbox flush`).", file=sys.stderr)
-    return code
-
-
-@contextlib.contextmanager
-def progress(what: str, wait: float) -> Iterator[None]:
-    """On a terminal, a line saying how long we have waited and for what; nothing otherwise."""
-    if not sys.stderr.isatty() or wait < 1:
-        yield
-        return
-    done = threading.Event()
-    started = time.monotonic()
-
-    def tick() -> None:
-        while not done.wait(0.5):
-            print(f"\r{what}: {time.monotonic() - started:4.0f} s of {wait:g} s", end="", file=sys.stderr, flush=True)
-
-    thread = threading.Thread(target=tick, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join(1)
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 # -- outbox -------------------------------------------------------------------------------------
@@ -303,7 +255,7 @@ def cmd_outbox_flush(args: argparse.Namespace) -> int:
             return INVALID
         before = reporter.outbox.counts()
         reporter.start_sending()
-        with progress("sending", args.wait):
+        with listing.progress("sending", args.wait):
             reporter.flush(args.wait, force=True)
         counts = reporter.outbox.counts()
         sent = counts[DELIVERED] - before[DELIVERED]
@@ -335,13 +287,13 @@ def cmd_outbox_retry(args: argparse.Namespace) -> int:
             ids = [args.id]
         if args.wait > 0 and not reporter.transport.blocked_reason():
             reporter.start_sending()
-            with progress("sending", args.wait):
+            with listing.progress("sending", args.wait):
                 reporter.flush(args.wait, force=True)
         rows = [row for row in map(reporter.outbox.get, ids) if row is not None]
     if not rows:
         return OK
     if len(rows) == 1:
-        return _print_outcome(rows[0])
+        return listing.outcome(rows[0])
     states = [row.state for row in rows]
     print(f"delivered {states.count(DELIVERED)}, rejected {states.count(REJECTED)}, "
           f"pending {states.count(PENDING)}")

@@ -1,12 +1,20 @@
-"""How the CLI shows outbox rows to people: a table that fits the terminal, dates not timestamps."""
+"""How the CLI shows the outbox to people: a table that fits the terminal, dates not timestamps,
+one job's outcome (with its exit code), and progress while a command waits."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import shutil
-from collections.abc import Sequence
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
 
 from .outbox import DELIVERED, OPEN, PENDING, REJECTED, Row
 
+# The CLI's exit codes, a contract other tools rely on (core.cli's docstring says what each means).
+OK, FAILED, INVALID, REJECTED_EXIT, NOT_YET = 0, 1, 2, 3, 75
 # What needs a person first: rejected, then waiting, then running, then history.
 ORDER = {REJECTED: 0, PENDING: 1, OPEN: 2, DELIVERED: 3}
 FIXED = (f"{'ID':>5}  {'STATE':<9} {'RUN DATE (UTC)':<19}  {'SW':<3} {'ENGINE':<12} {'FRAMES':>6} "
@@ -56,3 +64,49 @@ def details(row: Row) -> dict[str, object]:
         if info.get(name):
             info[name] = local_time(info[name])  # type: ignore[arg-type]
     return info
+
+
+def outcome(row: Row | None, as_json: bool = False, *, queued: str | None = None) -> int:
+    if row is None:
+        print("error: the job is no longer in the outbox", file=sys.stderr)
+        return FAILED
+    code = {DELIVERED: OK, REJECTED: REJECTED_EXIT}.get(row.state, NOT_YET)
+    if as_json:
+        print(json.dumps({"job": row.id, "state": row.state, "exit": code, "code": row.code,
+                          "description": row.description, "error": row.last_error, "note": queued}))
+        return code
+    if queued:
+        print(f"Queued as job {row.id}. {queued}.")
+    elif row.state == DELIVERED:
+        print(f"Delivered (job {row.id}): {row.code} {row.description}")
+    elif row.state == REJECTED:
+        print(f"Rejected (job {row.id}): {row.last_error}\nThe job is kept; fix the cause, then run "
+              f"`rendertally outbox retry {row.id}`.", file=sys.stderr)
+    else:
+        reason = row.last_error or "not sent within the wait"
+        print(f"Not delivered yet (job {row.id}): {reason}\nThe job is kept in the outbox and will be sent "
+              "later (or now: `rendertally outbox flush`).", file=sys.stderr)
+    return code
+
+
+@contextlib.contextmanager
+def progress(what: str, wait: float) -> Iterator[None]:
+    """On a terminal, a line saying how long we have waited and for what; nothing otherwise."""
+    if not sys.stderr.isatty() or wait < 1:
+        yield
+        return
+    done = threading.Event()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(0.5):
+            print(f"\r{what}: {time.monotonic() - started:4.0f} s of {wait:g} s", end="", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(1)
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
