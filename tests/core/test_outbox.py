@@ -203,3 +203,18 @@ def test_list_is_newest_first_and_filters_states(make_outbox, make_job):
     box.mark_delivered(ids[0], "00", "ok", 200)
     assert [r.id for r in box.list()] == ids[::-1]
     assert [r.id for r in box.list([PENDING])] == ids[:0:-1]
+
+
+def test_progress_of_an_open_render_is_not_fsynced_but_jobs_are(make_outbox, make_job):
+    """Frame updates and heartbeats commit with synchronous=NORMAL; opening, closing and submitting stay FULL."""
+    box = make_outbox()
+    seen = []
+    box._db.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("PRAGMA synchronous") else None)
+    row = box.open(make_job())
+    box.update_open(row, make_job(frames=3))
+    box.heartbeat(row)
+    box.close_open(row, make_job(frames=3))
+    box.submit(make_job())
+    assert seen == ["PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"] * 2
+    assert box._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for every later write
+    assert box.get(row).job.frames == 3
