@@ -19,6 +19,11 @@ BUILDERS = {
 def build(host: str, out_dir: str | Path) -> list[Path]:
     """Build ``host``'s artifact(s) into ``out_dir``; returns the written paths."""
     name = host.strip().lower()
+    if name == "all":
+        from . import studio
+
+        _writable(Path(out_dir))
+        return studio.build(Path(out_dir))
     if name not in BUILDERS:
         raise ConfigurationError(f"No installer for {host!r}; known hosts: {', '.join(sorted(BUILDERS))}")
     out = Path(out_dir)
@@ -28,8 +33,12 @@ def build(host: str, out_dir: str | Path) -> list[Path]:
         if exc.name != BUILDERS[name]:
             raise
         raise ConfigurationError(f"The {name} plugin is not built yet in RenderTally {__version__}") from exc
+    _writable(out)
+    return list(module.build(out))
+
+
+def _writable(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigurationError(f"Cannot write to {out}: {exc.strerror or exc}; choose another --out") from exc
-    return list(module.build(out))

@@ -13,7 +13,7 @@ OK = 0
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``build`` (and, as they land, install/uninstall/status) to the CLI's sub-parsers."""
     bld = sub.add_parser("build", help="build a host's installable artifact")
-    bld.add_argument("host", help="blender, maya, max or c4d")
+    bld.add_argument("host", help="blender, maya, max, c4d, or all (every host plus a studio folder)")
     bld.add_argument("--out", default="dist", help="folder for the artifacts (default: dist)")
     bld.set_defaults(func=cmd_build)
 
