@@ -337,3 +337,32 @@ def test_the_panel_without_qt_says_what_to_install(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "pip install 'rendertally[qt]'" in done.stderr and "unexpected" not in done.stderr
     assert "show_panel: The settings panel needs Qt" in done.stdout
+
+
+def test_waiting_shows_progress_on_a_terminal_only(credentials_env, tmp_path):
+    """On a TTY, `report --wait` shows what it waits for and for how long; piped, it prints no progress."""
+    import pty
+
+    with Sandbox(fault="hang") as box:
+        credentials_env(box.url)
+        command = [sys.executable, "-m", "rendertally.core", *REPORT, "--wait", "2"]
+        leader, follower = pty.openpty()
+        with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower,
+                              env=os.environ.copy()) as child:
+            os.close(follower)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the child closed its end
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            child.wait(timeout=60)
+        os.close(leader)
+        piped = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), timeout=60,
+                               check=False)
+    assert child.returncode == 75 and piped.returncode == 75
+    assert b"waiting for the API's answer:" in shown and b"s of 2 s" in shown
+    assert "waiting for" not in piped.stderr
