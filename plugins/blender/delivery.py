@@ -9,19 +9,17 @@ access on later starts sending without a restart.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 
 import bpy
-from rendertally.core.guard import guarded
+from rendertally.core import delivery as core_delivery
+from rendertally.core.delivery import SEND_NOW_WAIT, close, exit_wait
 from rendertally.core.reporter import Reporter, get_reporter
 
 log = logging.getLogger(__name__)
 
-EXIT_WAIT_ENV = "RENDERTALLY_EXIT_WAIT"
-DEFAULT_EXIT_WAIT = 10.0
-SEND_NOW_WAIT = 60.0
 HOW_TO_GO_ONLINE = "Preferences ▸ System ▸ Network ▸ Allow Online Access"
+__all__ = ["HOW_TO_GO_ONLINE", "close", "exit_wait", "online", "send_now", "stop", "sync"]
 
 
 def online() -> bool:
@@ -47,40 +45,9 @@ def stop(reporter: Reporter | None = None) -> None:
     (reporter or get_reporter()).stop_sending()
 
 
-def exit_wait() -> float:
-    """Seconds a background render waits at exit for its reports to go out."""
-    raw = os.environ.get(EXIT_WAIT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_EXIT_WAIT
-    try:
-        value = float(raw)
-    except ValueError:
-        log.warning("RenderTally: %s=%r is not a number of seconds; using %s", EXIT_WAIT_ENV, raw, DEFAULT_EXIT_WAIT)
-        return DEFAULT_EXIT_WAIT
-    return min(max(value, 0.0), 600.0)
-
-
-def close(wait: float) -> bool:
-    """Deliver what is due within ``wait`` seconds, then stop sending. True if all went out in time.
-
-    Never joins a thread stuck in I/O: what is not delivered stays in the outbox and goes out
-    from the next process that sends.
-    """
-    reporter = get_reporter()
-    if not reporter.sending:
-        return False
-    done = reporter.flush(wait)
-    stop(reporter)
-    return done
-
-
 def send_now(wait: float = SEND_NOW_WAIT) -> threading.Thread:
     """Send every pending job now, on a background thread (the caller never waits)."""
-    reporter = get_reporter()
-    thread = threading.Thread(target=guarded(_send_now), args=(reporter, wait),
-                              name="rendertally-send-now", daemon=True)
-    thread.start()
-    return thread
+    return core_delivery.in_background(_send_now, get_reporter(), wait, name="rendertally-send-now")
 
 
 def _send_now(reporter: Reporter, wait: float) -> None:

@@ -62,7 +62,7 @@ def make_dialog_class() -> type:
             elif id == TEST:
                 self.SetString(STATUS, "Sending a test report…")
                 self.answer = None
-                delivery.send_in_background(self._test)
+                delivery.in_background(self._test)
                 self.SetTimer(250)  # C4D's GUI is touched on its own thread only: Timer shows the answer
             return True
 

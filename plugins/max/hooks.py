@@ -58,14 +58,16 @@ def on_post_render() -> None:
         _recorder.post_render()
         if _recorder.quiet:
             # 3dsmaxcmd/3dsmaxbatch may exit right after: deliver now, for a bounded time.
-            delivery.close(delivery.exit_wait())
+            delivery.start()
+            delivery.close(delivery.exit_wait(), stop=False)
 
 
 @guarded
 def on_shutdown() -> None:
     if _recorder is not None:
         _recorder.shutdown()
-    delivery.close(delivery.exit_wait())
+    delivery.start()
+    delivery.close(delivery.exit_wait(), stop=False)
 
 
 HANDLERS: dict[Notification, Callable[[], None]] = {
