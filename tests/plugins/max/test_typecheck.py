@@ -1,39 +1,17 @@
 """plugins/max type-checks with basedpyright against our own pymxs stub; a misspelt event is caught."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..typecheck import ROOT, errors
+from ..typecheck import check as typecheck
+
 WRONG = Path(__file__).with_name("typecheck") / "wrong_event.py"
+STUBS = ROOT / "stubs" / "max"
 
 
 def check(tmp_path: Path, extra: Path | None = None) -> dict:
-    """basedpyright over rendertally/plugins/max laid out as the installed namespace, stubs/max as stubs."""
-    src = tmp_path / "src" / "rendertally"
-    src.mkdir(parents=True)
-    for name in ("core", "ui"):
-        (src / name).symlink_to(ROOT / name, target_is_directory=True)
-    plugins = src / "plugins"
-    plugins.mkdir()
-    shutil.copy(ROOT / "plugins" / "__init__.py", plugins / "__init__.py")
-    shutil.copytree(ROOT / "plugins" / "max", plugins / "max", ignore=shutil.ignore_patterns("__pycache__"))
-    if extra is not None:
-        shutil.copy(extra, plugins / "max" / extra.name)
-    config = {"include": ["src/rendertally/plugins/max"], "extraPaths": ["src"], "stubPath": str(ROOT / "stubs" / "max"),
-              "pythonVersion": "3.9", "typeCheckingMode": "standard", "reportMissingModuleSource": "none"}
-    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config))
-    tool = Path(sys.executable).with_name("basedpyright")
-    done = subprocess.run([str(tool), "-p", str(tmp_path / "pyrightconfig.json"), "--pythonpath", sys.executable,
-                           "--outputjson"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
-    return json.loads(done.stdout)
-
-
-def errors(result: dict) -> list[dict]:
-    return [d for d in result["generalDiagnostics"] if d["severity"] == "error"]
+    return typecheck("max", tmp_path, stubs=STUBS, extra=extra)
 
 
 def test_the_adapter_type_checks_against_the_pymxs_stub(tmp_path: Path) -> None:
