@@ -36,12 +36,16 @@ class Reporter:
         self.sender = Sender(self.outbox, self.transport, backoff=backoff)
         self.outbox.on_submit(self.sender.wake)
         self.sending = False
+        # A host may start sending from a background thread (Blender's register) while its main
+        # thread starts or stops it too: one at a time.
+        self._control = threading.Lock()
 
     def start_sending(self) -> None:
         """Report renders that a dead process left open, then start the background sender."""
-        self.outbox.recover_orphans()
-        self.sender.start()
-        self.sending = True
+        with self._control:
+            self.outbox.recover_orphans()
+            self.sender.start()
+            self.sending = True
 
     def session(self, software: Software | str, software_version: str) -> RenderSession:
         """A host's session; inside a farm task whose farm reports the job, one that records nothing."""
@@ -76,9 +80,10 @@ class Reporter:
 
     def stop_sending(self) -> None:
         """Stop the sender without waiting; a request in flight is left to its daemon thread."""
-        if self.sending:
-            self.sender.stop(0)
-            self.sending = False
+        with self._control:
+            if self.sending:
+                self.sender.stop(0)
+                self.sending = False
 
     def close(self, timeout: float = EXIT_FLUSH_SECONDS) -> None:
         """Bounded flush, then stop the sender without joining a thread stuck in I/O."""
@@ -121,6 +126,9 @@ def reset_reporter() -> None:
 
 
 def _close_at_exit() -> None:
+    from . import delivery
+
+    delivery.run_exit_hooks()  # hosts close their open renders first: one flush sends those too
     try:
         if _reporter is not None:
             _reporter.close()

@@ -16,7 +16,6 @@ without Blender.
 """
 from __future__ import annotations
 
-import atexit
 import logging
 import sys
 
@@ -41,18 +40,20 @@ def register(package: str) -> None:
     overrides.add_scene_property()
     handlers.add(Recorder(blender_command_line(sys.argv, bpy.app.binary_path)))
     _start_reporting()
-    # After the reporter exists, so this runs before the core's own exit flush (atexit is LIFO).
-    atexit.register(_at_exit)
+    from rendertally.core import delivery as core_delivery
+
+    core_delivery.at_exit(_at_exit)  # before the core's exit flush, whenever the reporter is made
 
 
 def unregister() -> None:
     """Remove everything :func:`register` added; close a render still open."""
     import bpy
+    from rendertally.core import delivery as core_delivery
 
     from . import handlers, overrides
 
     recorder = handlers.remove()
-    atexit.unregister(_at_exit)
+    core_delivery.remove_at_exit(_at_exit)
     _close(recorder)
     overrides.remove_scene_property()
     while _registered:
@@ -64,7 +65,7 @@ def _start_reporting() -> None:
 
     from . import delivery
 
-    guarded(delivery.sync)()
+    guarded(delivery.start_in_background)()
 
 
 def _at_exit() -> None:

@@ -10,16 +10,29 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 import bpy
 from rendertally.core import delivery as core_delivery
-from rendertally.core.delivery import SEND_NOW_WAIT, close, exit_wait
-from rendertally.core.reporter import Reporter, get_reporter
+from rendertally.core.delivery import SEND_NOW_WAIT, exit_wait
+
+if TYPE_CHECKING:
+    from rendertally.core.reporter import Reporter
 
 log = logging.getLogger(__name__)
 
 HOW_TO_GO_ONLINE = "Preferences ▸ System ▸ Network ▸ Allow Online Access"
-__all__ = ["HOW_TO_GO_ONLINE", "close", "exit_wait", "online", "send_now", "stop", "sync"]
+START_JOIN_SECONDS = 5.0  # the start-up thread only opens a local file: it never waits this long
+__all__ = ["HOW_TO_GO_ONLINE", "close", "exit_wait", "online", "send_now", "start_in_background",
+           "stop", "sync"]
+
+_starting: threading.Thread | None = None
+
+
+def get_reporter() -> Reporter:
+    from rendertally.core.reporter import get_reporter
+
+    return get_reporter()
 
 
 def online() -> bool:
@@ -40,9 +53,40 @@ def sync(reporter: Reporter | None = None) -> bool:
     return reporter.sending
 
 
+def start_in_background() -> threading.Thread | None:
+    """At register: start sending from a thread when online access is on; None when it is off.
+
+    Opening the outbox, reading the settings and reporting what an earlier process left open
+    cost tens of milliseconds that Blender's start-up (paid once per task on a render node)
+    need not wait for. Only the online switch is read here, on Blender's thread; the thread
+    itself never touches ``bpy``.
+    """
+    global _starting
+    if not online():
+        return None
+    _starting = core_delivery.in_background(core_delivery.start, name="rendertally-start")
+    return _starting
+
+
+def _started() -> None:
+    # Unregister or exit right after register: let the start finish first, or it would start
+    # the sender after a stop, or a short `blender -b` would exit before it could send.
+    global _starting
+    if _starting is not None:
+        _starting.join(START_JOIN_SECONDS)
+        _starting = None
+
+
 def stop(reporter: Reporter | None = None) -> None:
     """Stop sending without waiting (a request in flight is left to its daemon thread)."""
+    _started()
     (reporter or get_reporter()).stop_sending()
+
+
+def close(wait: float) -> bool:
+    """Deliver what is due within ``wait`` seconds, then stop (see core.delivery.close)."""
+    _started()
+    return core_delivery.close(wait)
 
 
 def send_now(wait: float = SEND_NOW_WAIT) -> threading.Thread:

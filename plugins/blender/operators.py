@@ -6,9 +6,15 @@ from typing import Any, Optional
 
 import bpy
 from rendertally.core.guard import guarded
-from rendertally.core.reporter import get_reporter
 
 from . import delivery, status
+
+
+def get_reporter() -> Any:
+    # On first use (a button press), not at register: the reporter opens the outbox.
+    from rendertally.core.reporter import get_reporter
+
+    return get_reporter()
 
 
 @guarded

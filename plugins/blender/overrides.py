@@ -10,8 +10,7 @@ from typing import Any
 import bpy
 from bpy.props import EnumProperty, PointerProperty, StringProperty
 from rendertally.core.guard import guarded
-from rendertally.core.job import JobType
-from rendertally.core.settings import MISSION_ID_LIMIT
+from rendertally.core.job import MISSION_ID_LIMIT, JobType
 
 from . import preferences
 

@@ -10,17 +10,19 @@ fixed by the environment or a studio's site config are shown read-only with thei
 """
 import logging
 import time
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
-from rendertally.core import settings as settings_mod
 from rendertally.core.errors import RenderTallyError, ValidationError
 from rendertally.core.guard import guarded
 from rendertally.core.job import JobType
 
 from . import status
 from .operators import RENDERTALLY_OT_retry_rejected, RENDERTALLY_OT_send_pending
+
+if TYPE_CHECKING:
+    from rendertally.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,23 @@ FORMATS = [("json", "JSON", "Send reports as JSON", 0), ("xml", "XML", "Send rep
 SETTINGS_MAX_AGE = 1.0
 
 problems: dict[str, str] = {}  # settings field → why the last change was not saved
-_cache: Optional[tuple[float, settings_mod.Settings]] = None
+_cache: "Optional[tuple[float, Settings]]" = None
 
 
-def current() -> settings_mod.Settings:
+def _settings() -> Any:
+    # Imported on the first draw or change, not at register: the settings module brings the
+    # keyring, platformdirs and the wire format, which Blender's start-up should not pay for.
+    from rendertally.core import settings
+
+    return settings
+
+
+def current() -> "Settings":
     """The effective settings, read at most once a second (Blender calls getters on each redraw)."""
     global _cache
     now = time.monotonic()
     if _cache is None or now - _cache[0] >= SETTINGS_MAX_AGE:
-        _cache = (now, settings_mod.load())
+        _cache = (now, _settings().load())
     return _cache[1]
 
 
@@ -64,7 +74,7 @@ def forget() -> None:
 def save(field: str, value: Any) -> bool:
     """Write one setting; on a validation or configuration error keep the reason for the UI."""
     try:
-        settings_mod.save({field: value})
+        _settings().save({field: value})
     except RenderTallyError as exc:
         message = exc.message if isinstance(exc, ValidationError) else str(exc)
         problems[field] = f"{LABELS[field]} not saved: {message}"
@@ -140,7 +150,7 @@ class RenderTallyPreferences(bpy.types.AddonPreferences):
         draw(self.layout, self, context)
 
 
-def _field_row(layout: Any, prefs: Any, prop: str, values: settings_mod.Settings) -> None:
+def _field_row(layout: Any, prefs: Any, prop: str, values: "Settings") -> None:
     field = FIELDS[prop]
     row = layout.row()
     if field in values.fixed:
@@ -176,7 +186,7 @@ def draw(layout: Any, prefs: Any, context: Any) -> None:  # noqa: ARG001 - Blend
     if prefs.show_advanced:
         for prop in ("url", "wire_format", "proxy", "ca_bundle"):
             _field_row(advanced, prefs, prop, values)
-        advanced.label(text=f"Settings file: {settings_mod.user_file()}", icon="FILE")
+        advanced.label(text=f"Settings file: {_settings().user_file()}", icon="FILE")
 
     for line in values.problems:
         row = layout.row()

@@ -16,18 +16,28 @@ Every method runs on Blender's render path, so each only reads the scene and wri
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 from rendertally.core.job import JobStatus, Software
-from rendertally.core.reporter import get_reporter
-from rendertally.core.session import RenderSession
 
 from . import delivery
 from .batch import CommandLine, Plan
 from .scene import SceneFacts, describe
 
+if TYPE_CHECKING:
+    from rendertally.core.reporter import Reporter
+    from rendertally.core.session import RenderSession
+
 log = logging.getLogger(__name__)
+
+
+def _reporter() -> Reporter:
+    # Imported by the first render, not at register: the reporter opens the outbox (sqlite3) and
+    # reads the settings, which Blender's start-up (once per task on a render node) should not pay.
+    from rendertally.core.reporter import get_reporter
+
+    return get_reporter()
 
 
 class BatchJob:
@@ -64,7 +74,7 @@ class Recorder:
     @property
     def session(self) -> RenderSession:
         if self._session is None:
-            self._session = get_reporter().session(Software.BLD, bpy.app.version_string)
+            self._session = _reporter().session(Software.BLD, bpy.app.version_string)
         return self._session
 
     def _batch_running(self) -> bool:
@@ -124,7 +134,7 @@ class Recorder:
 
     # -- inside -------------------------------------------------------------------------------
     def _start(self, facts: SceneFacts, expected: int | None) -> None:
-        defaults = get_reporter().job_defaults()
+        defaults = _reporter().job_defaults()
         self._facts = facts
         self.session.start(
             engine=facts.engine,

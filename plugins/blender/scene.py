@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from rendertally.core.errors import ValidationError
-from rendertally.core.job import JobType, clean_text
-from rendertally.core.settings import MISSION_ID_LIMIT
+from rendertally.core.job import MISSION_ID_LIMIT, JobType, clean_text
 
 log = logging.getLogger(__name__)
 

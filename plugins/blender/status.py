@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-
-from rendertally.core.outbox import DELIVERED, OPEN, PENDING, REJECTED, Row
-from rendertally.core.reporter import get_reporter
+from typing import TYPE_CHECKING
 
 from . import delivery
+
+if TYPE_CHECKING:
+    from rendertally.core.outbox import Row
 
 MAX_AGE = 1.0
 
@@ -48,6 +49,9 @@ _cache: tuple[float, Status] | None = None
 def snapshot(max_age: float = MAX_AGE) -> Status:
     """The current status, at most ``max_age`` seconds old."""
     global _cache
+    from rendertally.core.outbox import DELIVERED, OPEN, PENDING, REJECTED
+    from rendertally.core.reporter import get_reporter  # the first draw opens the outbox
+
     reporter = get_reporter()
     sending = delivery.sync(reporter)  # every redraw: turning online access on starts sending
     now = time.monotonic()
@@ -71,6 +75,8 @@ def forget() -> None:
 
 
 def describe_row(row: Row) -> str:
+    from rendertally.core.outbox import DELIVERED, REJECTED
+
     job = row.job
     if job is None:
         return f"job {row.id}: the stored record cannot be read ({row.last_error or 'damaged'})"

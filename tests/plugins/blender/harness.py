@@ -336,6 +336,45 @@ def scenario_batch_cut_short(zip_path, out):
     result(counts=outbox_counts())
 
 
+LAZY = ("rendertally.core.reporter", "rendertally.core.outbox", "rendertally.core.settings",
+        "rendertally.core.sender", "rendertally.core.wire", "sqlite3", "platformdirs", "requests")
+
+
+def scenario_lazy_start(zip_path, out):
+    """Register (online access off) imports and opens nothing; the first render does; a quick
+    unregister right after a register with online access on leaves no sender running."""
+    import threading
+
+    online(False)
+    install(zip_path)
+    outbox_file = os.path.join(os.environ["RENDERTALLY_HOME"], "outbox.sqlite3")
+    at_register = sorted(m for m in LAZY if m in sys.modules)
+    outbox_at_register = os.path.exists(outbox_file)
+    render_still(make_scene(), os.path.join(out, "still.png"))
+    after_render = sorted(m for m in LAZY if m in sys.modules)
+    counts = dict(outbox_counts())
+    online(True)
+    from rendertally.core import delivery as core_delivery
+
+    start = core_delivery.start
+
+    def slow_start(*args):  # a slow disk: the start is still under way when the add-on goes
+        time.sleep(0.5)
+        start(*args)
+
+    core_delivery.start = slow_start
+    addon_utils.disable(MODULE, default_set=True)
+    addon_utils.enable(MODULE, default_set=True)  # starts sending from a thread
+    addon_utils.disable(MODULE, default_set=True)  # at once: that start must not outlive this
+    from rendertally.core.reporter import get_reporter
+
+    sending_after_disable = get_reporter().sending
+    time.sleep(1.0)  # past the slow start: a start that outlived the disable has started by now
+    senders = [t.name for t in threading.enumerate() if t.name == "rendertally-sender" and t.is_alive()]
+    result(at_register=at_register, outbox_at_register=outbox_at_register, after_render=after_render,
+           counts=counts, sending_after_disable=sending_after_disable, senders=senders)
+
+
 def scenario_hang(zip_path, out):
     """The API never answers: renders are not slowed; the exit wait is bounded."""
     install(zip_path)

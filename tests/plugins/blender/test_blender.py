@@ -159,6 +159,18 @@ def test_a_bpy_module_scripts_own_arguments_are_not_read_as_blenders(extension_z
     assert jobs == [("3", "1"), ("1", "1")]
 
 
+def test_register_opens_nothing_until_the_first_render_needs_it(extension_zip: Path, blender_env) -> None:
+    """Register imports no outbox, settings or sender and opens no file; the first render does and is recorded."""
+    result, _, _ = _run("lazy_start", extension_zip, blender_env())
+
+    assert result["at_register"] == []
+    assert result["outbox_at_register"] is False
+    assert {"rendertally.core.outbox", "rendertally.core.reporter", "sqlite3"} <= set(result["after_render"])
+    assert result["counts"]["pending"] == 1
+    assert result["sending_after_disable"] is False
+    assert result["senders"] == []
+
+
 def test_a_command_line_cut_short_is_reported_failed_at_exit(extension_zip: Path, blender_env) -> None:
     """A `-f 1..3` run that exits while frame 3 renders is sent at exit as one Failed job with 2 frames."""
     with Sandbox() as box:
