@@ -1,8 +1,8 @@
 # RenderTally's own minimal stub of Cinema 4D's c4d module: only what plugins/c4d uses, written
-# from Maxon's Python SDK documentation (c4d, c4d.documents, c4d.plugins, c4d.gui).
+# from Maxon's Python SDK documentation (c4d, c4d.documents, c4d.plugins, c4d.gui, c4d.threading).
 from typing import Any
 
-from . import documents as documents, gui as gui, modules as modules, plugins as plugins
+from . import documents as documents, gui as gui, modules as modules, plugins as plugins, threading as threading
 
 CHECKISRUNNING_ANIMATIONRUNNING: int
 CHECKISRUNNING_VIEWDRAWING: int
@@ -30,6 +30,17 @@ EDITTEXT_PASSWORD: int
 DLG_TYPE_ASYNC: int
 SCENEFILTER_NONE: int
 PLUGINTYPE_VIDEOPOST: int
+VIDEOPOSTCALL_FRAMESEQUENCE: int
+VIDEOPOSTCALL_FRAME: int
+VIDEOPOSTCALL_SUBFRAME: int
+VIDEOPOSTCALL_RENDER: int
+VIDEOPOSTCALL_INNER: int
+RENDERRESULT_OK: int
+RENDERRESULT_OUTOFMEMORY: int
+RENDERRESULT_USERBREAK: int
+RENDERFLAGS_EXTERNAL: int
+RENDERFLAGS_PREVIEWRENDER: int
+RENDERFLAGS_IRR: int
 
 def CheckIsRunning(type: int) -> bool: ...
 def GetC4DVersion() -> int: ...

@@ -4,12 +4,22 @@ and call shapes; anything else raises AttributeError.
 Cited from Maxon's Python SDK (2025/2026): c4d.CheckIsRunning and CHECKISRUNNING_* (values from
 the SDK's enum CHECKISRUNNING: EDITORRENDERING 2, EXTERNALRENDERING 3), c4d.GetC4DVersion,
 c4d.plugins (RegisterMessagePlugin, RegisterCommandPlugin, MessageData.GetTimer/CoreMessage,
-CommandData.Execute, FindPlugin), c4d.documents (GetActiveDocument, GetBatchRender,
-LoadDocument, BatchRender), c4d.gui.GeDialog, RenderData parameters. RM_* are the enum of
+CommandData.Execute, FindPlugin, RegisterVideoPostPlugin, VideoPostData.Execute),
+c4d.documents (GetActiveDocument, GetBatchRender, LoadDocument, BatchRender, BaseVideoPost,
+RenderData's video post chain), c4d.threading.BaseThread.TestBreak, c4d.gui.GeDialog, RenderData
+parameters. RM_* are the enum of
 lib_batchrender.h in its declared order; RDATA_FRAMESEQUENCE_* are the values scripts use
 (manual 0, current frame 1, all frames 2, preview range 3). Ids the docs do not print
 (RDATA_RENDERENGINE, RDATA_FRAMESTEP, C4DPL_*, MSG_TIMER, BFH_*, plugin types) are distinct values of this
 fake: the adapter only ever uses them by name.
+
+Video posts: VIDEOPOSTCALL_FRAMESEQUENCE 1 … INNER 5, the fields of BaseVideoPostStruct (the keys
+of ``vps``), PLUGINFLAG_VIDEOPOST_* and RegisterVideoPostPlugin's parameters are those of Maxon's
+c4d_videopostdata.h (R1x SDK, as shipped in public plugin repositories); RENDERRESULT_* and
+RENDERFLAGS_* are the enums of that SDK's ge_prepass.h. Today's docs list the same names
+(https://developers.maxon.net/docs/cpp/2024_5_0/group___v_i_d_e_o_p_o_s_t_c_a_l_l.html,
+https://developers.maxon.net/docs/cpp/2024_0_0/group___r_e_n_d_e_r_r_e_s_u_l_t.html) without
+printing values; VIDEOPOSTCALL_TILE (R16+) is not in that header: 6 is fake-local.
 """
 from __future__ import annotations
 
@@ -35,6 +45,17 @@ EDITTEXT_PASSWORD = 1 << 4
 DLG_TYPE_ASYNC = 1
 SCENEFILTER_NONE = 0
 PLUGINTYPE_VIDEOPOST = 8
+(VIDEOPOSTCALL_FRAMESEQUENCE, VIDEOPOSTCALL_FRAME, VIDEOPOSTCALL_SUBFRAME, VIDEOPOSTCALL_RENDER,
+ VIDEOPOSTCALL_INNER) = range(1, 6)
+VIDEOPOSTCALL_TILE = 6  # fake-local (see above)
+RENDERRESULT_OK, RENDERRESULT_OUTOFMEMORY, RENDERRESULT_ASSETMISSING = 0, 1, 2
+RENDERRESULT_SAVINGFAILED, RENDERRESULT_USERBREAK, RENDERRESULT_GICACHEMISSING = 5, 6, 7
+RENDERFLAGS_0, RENDERFLAGS_EXTERNAL, RENDERFLAGS_NODOCUMENTCLONE = 0, 1 << 0, 1 << 1
+RENDERFLAGS_SHOWERRORS, RENDERFLAGS_PREVIEWRENDER, RENDERFLAGS_IRR = 1 << 2, 1 << 3, 1 << 4
+RENDERFLAGS_CREATE_PICTUREVIEWER, RENDERFLAGS_OPEN_PICTUREVIEWER = 1 << 5, 1 << 6
+RENDERFLAGS_BATCHRENDER, RENDERFLAGS_NET = 1 << 8, 1 << 9
+PLUGINFLAG_VIDEOPOST_MULTIPLE, PLUGINFLAG_VIDEOPOST_INHERENT, PLUGINFLAG_VIDEOPOST_GL = 1 << 0, 1 << 1, 1 << 2
+PLUGINFLAG_VIDEOPOST_ISRENDERER = 1 << 3
 
 _running: dict[int, bool] = {}
 _version = [2026300]
@@ -62,7 +83,7 @@ class BaseTime:
 
 
 # Submodules last: they read the constants above. (c4d.documents etc. are attributes in C4D.)
-from . import documents, gui, modules, plugins  # noqa: E402, F401
+from . import documents, gui, modules, plugins, threading  # noqa: E402, F401
 
 # -- what tests drive (not part of c4d) ------------------------------------------------------------
 def _reset():

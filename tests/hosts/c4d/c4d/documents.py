@@ -1,10 +1,43 @@
-"""Fake ``c4d.documents``: documents with one RenderData container, the Render Queue, LoadDocument."""
+"""Fake ``c4d.documents``: documents with one RenderData container, the Render Queue, LoadDocument,
+video post effects in RenderData, and ``_render`` (a test driver, not part of c4d) that plays a
+render through the effects' ``VideoPostData.Execute``.
+"""
 from __future__ import annotations
+
+
+class BaseVideoPost:
+    """c4d.documents.BaseVideoPost(type): a video post node; C4D allocates its plugin's data instance."""
+
+    def __init__(self, type):  # noqa: A002
+        from c4d import plugins
+
+        if not isinstance(type, int) or type not in plugins.video_posts:
+            raise MemoryError(f"BaseVideoPost({type!r}): no such video post plugin")
+        self._type, self._next = type, None
+        self._data = plugins.registered[type][1]()
+
+    def GetType(self):  # noqa: N802
+        return self._type
+
+    def GetNext(self):  # noqa: N802
+        return self._next
 
 
 class RenderData:
     def __init__(self, values):
         self._values = dict(values)
+        self._first = None
+
+    def GetFirstVideoPost(self):  # noqa: N802
+        return self._first
+
+    def InsertVideoPost(self, pvp, pred=None):  # noqa: N802
+        if not isinstance(pvp, BaseVideoPost):
+            raise TypeError("InsertVideoPost(BaseVideoPost pvp, BaseVideoPost pred=None)")
+        if pred is None:
+            pvp._next, self._first = self._first, pvp
+        else:
+            pvp._next, pred._next = pred._next, pvp
 
     def __getitem__(self, key):
         return self._values[key]
@@ -136,6 +169,62 @@ def LoadDocument(name, loadflags, thread=None):  # noqa: N802
 
 def _reset():
     _state.update(active=BaseDocument(), batch=BatchRender(), files={})
+
+
+# -- what tests drive (not part of c4d) ------------------------------------------------------------
+def _render(doc, frames, *, flags=None, break_after=None, fail_after=None, between=None, fps=None):
+    """C4D renders ``frames`` of ``doc``: each video post effect of its active RenderData gets
+    ``Execute(node, vps)`` with the opener/closer pairs of BaseVideoPostStruct — FRAMESEQUENCE
+    around the render; per frame FRAME, SUBFRAME, RENDER, INNER nested — on the render thread
+    (here the caller's). ``break_after=N``: the user breaks off during frame N+1 (TestBreak() is
+    True from then on); ``fail_after=N``: frame N+1 fails (``vps["error"]`` is set). As in C4D's
+    pairing, an opened call is always closed, also when the render stops (modelled: not confirmed
+    by Maxon's docs). ``between(i)`` runs after the i-th finished frame (tests tick timers there).
+    Returns every Execute's (vp, open, result)."""
+    import c4d
+
+    flags = c4d.RENDERFLAGS_EXTERNAL if flags is None else flags
+    rd, fps = doc.GetActiveRenderData(), fps or doc.GetFps()
+    thread = c4d.threading.BaseThread()
+    nodes, node = [], rd.GetFirstVideoPost()
+    while node is not None:
+        nodes.append(node)
+        node = node.GetNext()
+    results, state = [], {"error": c4d.RENDERRESULT_OK}
+
+    def call(vp, opening, frame):
+        vps = {"version": c4d.GetC4DVersion(), "vp": vp, "open": opening, "time": c4d.BaseTime(frame, fps),
+               "fps": fps, "error": state["error"], "vd": None, "doc": doc, "thread": thread, "subframe": 0,
+               "subframe_cnt": 1, "field": 0, "field_cnt": 1, "render": None, "renderflags": flags,
+               "linear_workflow": True, "net_server": False}
+        for each in nodes:
+            result = each._data.Execute(each, vps)
+            results.append((vp, opening, result))
+            if result != c4d.RENDERRESULT_OK and state["error"] == c4d.RENDERRESULT_OK:
+                state["error"] = result  # an effect's error stops the render
+
+    nested = (c4d.VIDEOPOSTCALL_FRAME, c4d.VIDEOPOSTCALL_SUBFRAME, c4d.VIDEOPOSTCALL_RENDER, c4d.VIDEOPOSTCALL_INNER)
+    frames = list(frames)
+    first = frames[0] if frames else 0
+    call(c4d.VIDEOPOSTCALL_FRAMESEQUENCE, True, first)
+    for index, frame in enumerate(frames):
+        if state["error"] != c4d.RENDERRESULT_OK or thread.TestBreak():
+            break
+        for vp in nested[:3]:
+            call(vp, True, frame)
+        if break_after is not None and index == break_after:
+            thread._break = True
+        elif fail_after is not None and index == fail_after:
+            state["error"] = c4d.RENDERRESULT_OUTOFMEMORY
+        else:
+            call(c4d.VIDEOPOSTCALL_INNER, True, frame)
+            call(c4d.VIDEOPOSTCALL_INNER, False, frame)
+        for vp in reversed(nested[:3]):
+            call(vp, False, frame)
+        if between is not None and not thread.TestBreak() and state["error"] == c4d.RENDERRESULT_OK:
+            between(index)
+    call(c4d.VIDEOPOSTCALL_FRAMESEQUENCE, False, first)
+    return results
 
 
 def __getattr__(name):
