@@ -63,7 +63,7 @@ class Watcher:
                 if not ours:
                     self._start_element(batch, index)  # it ran and ended between two ticks
                 self.rendering = None
-                self.recorder.finish(final[state])
+                self.recorder.finish(final[state], known=True)  # the queue states how it ended
         return bool(batch.IsRendering()) or isinstance(self.rendering, tuple)
 
     def _start_element(self, batch: c4d.documents.BatchRender, index: int) -> None:

@@ -9,22 +9,7 @@ from rendertally.plugins.c4d import hooks, scene
 
 from tests.conftest import SECRET_KEY, TEST_ID
 
-from .conftest import timer
-
-
-@pytest.fixture
-def sandbox(credentials_env):
-    with Sandbox() as box:
-        credentials_env(box.url)
-        yield box
-
-
-def deliver():
-    assert get_reporter().flush(20, force=True)
-
-
-def jobs(box):
-    return [(j["request"]["RenderEngine"], j["request"]["Frames"], j["request"]["JobStatus"]) for j in box.jobs]
+from .conftest import deliver, jobs, timer
 
 
 def test_an_editor_render_is_one_frame(c4d, sandbox):

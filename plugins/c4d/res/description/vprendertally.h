@@ -1,0 +1,10 @@
+#ifndef VPRENDERTALLY_H__
+#define VPRENDERTALLY_H__
+
+enum
+{
+	VPRENDERTALLY_GROUP = 1000,
+	VPRENDERTALLY_INFO = 1001
+};
+
+#endif
