@@ -49,9 +49,9 @@ PLUGIN_FILE = "plug-ins/rendertally_maya.py"
 SETUP_FILE = "scripts/userSetup.py"
 
 
-def mod_text(location: str = ".") -> str:
+def mod_text(location: str = ".", version: str = __version__) -> str:
     """The module description file: one module line, for every Maya version and platform."""
-    return f"+ {MODULE} {__version__} {location}\n"
+    return f"+ {MODULE} {version} {location}\n"
 
 
 def module_files() -> dict[str, bytes]:

@@ -3,6 +3,7 @@
     OUT/blender/ OUT/maya/ OUT/max/ OUT/c4d/     each host's artifact(s), as `build HOST` writes them
     OUT/studio/site-config.sample.json          the studio's fixed settings (Id, URL, farm reporting)
     OUT/studio/README.md                        what to copy where (see docs/studio.md for more)
+    OUT/studio/rendertally-install.pyz          the installer for these artifacts, any Python 3.9+
 
 The same sources give the same bytes: the archives are written with fixed dates, the texts
 carry no time.
@@ -59,4 +60,6 @@ def build(out: Path) -> list[Path]:
     config.write_text(json.dumps(SITE_CONFIG, indent=2) + "\n", encoding="utf-8")
     readme = studio / "README.md"
     readme.write_text(TD_README.format(version=__version__), encoding="utf-8")
-    return [*written, config, readme]
+    from .zipapp import build as build_zipapp
+
+    return [*written, config, readme, build_zipapp(studio)]
