@@ -73,8 +73,8 @@ def read_record(root: Path, owner: str) -> dict | None:
     path = record_path(root, owner)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # nothing installed there (or a file where the folder would be: the write says so)
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"The install record {path} cannot be read ({exc}); "
                                  "move the folder away and install again") from exc
