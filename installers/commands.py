@@ -141,6 +141,10 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
     for host in names:
         host_options = _for_host(options, host, len(names) > 1)
         if host == "blender" and not host_options.dest:
+            if options.scope == "site":
+                if args.host != "all":
+                    raise ConfigurationError("A shared Blender repository is removed by its folder: pass --dest DIR")
+                continue
             anything |= _uninstall_blender(machine, args.dry_run)
             continue
         roots = hosts.known_roots(host, machine, host_options)

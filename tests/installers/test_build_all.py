@@ -22,7 +22,7 @@ def test_build_all_writes_every_host_and_a_studio_folder_reproducibly(tmp_path, 
     assert "maya/RenderTally/RenderTally.mod" in names
     assert "max/RenderTally.bundle/PackageContents.xml" in names
     assert "c4d/RenderTally/rendertally.pyp" in names
-    assert {"studio/README.md", "studio/site-config.sample.json"} <= names
+    assert {"studio/README.md", "studio/site-config.sample.json", "studio/rendertally-install.pyz"} <= names
     monkeypatch.setenv("RENDERTALLY_SITE_CONFIG", str(tmp_path / "a" / "studio" / "site-config.sample.json"))
     loaded = settings.load()
     assert loaded.problems == () and "id" in loaded.fixed and "email" not in loaded.fixed

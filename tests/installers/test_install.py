@@ -276,3 +276,13 @@ def test_unwritable_destination_is_a_clear_error(simulate, artifacts, tmp_path, 
     code, _, err = run(capsys, "install", "maya", "--scope", "site", "--dest", str(blocker), "--from", str(artifacts))
     assert code == 2 and "is a file" in err
     assert blocker.read_text(encoding="utf-8") == "a file, not a folder"
+
+
+def test_install_without_from_builds_what_it_needs_first(simulate, capsys):
+    """`rendertally install maya` with no artifacts folder builds the module into a temporary folder and installs it."""
+    machine = simulate("linux")
+    code, out, err = run(capsys, "install", "maya")
+    assert code == 0, err
+    check_installed("maya", machine.home / "maya/modules", "0.1.0")
+    assert run(capsys, "uninstall", "maya")[0] == 0
+    assert list(machine.home.iterdir()) == []
