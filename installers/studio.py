@@ -33,6 +33,11 @@ Artifacts, one folder per host (built by `rendertally build all`):
 | 3ds Max 2023–2027 | `max/RenderTally.bundle/` | `%PROGRAMDATA%\\\\Autodesk\\\\ApplicationPlugins\\\\` |
 | Cinema 4D 2023–2026 | `c4d/RenderTally/` | a folder on `g_additionalModulePath` |
 
+Install, upgrade or remove on a machine with any Python 3.9+ (the host's own too), from this
+folder: `python studio/rendertally-install.pyz install maya --scope site` (HOST: blender, maya,
+max, c4d, all; `status` shows what is installed where; `uninstall` removes only what it wrote).
+See docs/studio.md for the locations and flags.
+
 Settings for every machine: copy `site-config.sample.json` to a share, fill in the Id (and URL),
 and point `RENDERTALLY_SITE_CONFIG` at it on every workstation and render node. Values in it are
 fixed for users unless listed in `overridable`. Put the Key in each render node's environment
