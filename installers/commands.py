@@ -147,20 +147,20 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
                 continue
             anything |= _uninstall_blender(machine, args.dry_run)
             continue
-        roots = hosts.known_roots(host, machine, host_options)
-        for root in roots:
-            record = placement.read_record(root, hosts.OWNERS[host])
-            if host == "blender" and record and not args.dry_run:
+        owner = hosts.OWNERS[host]
+        for root in hosts.known_roots(host, machine, host_options):
+            record = placement.read_record(root, owner)
+            if record is None:
+                if owner and (root / owner).is_dir():
+                    print(f"{NAMES[host]}: {root / owner} has no install record, so it was not put there by "
+                          "`rendertally install`; left alone")
+                continue
+            if host == "blender" and not args.dry_run and record.get("host") == host:
                 extension_repo.remove(root, delete_if_empty=bool(record.get("extra", {}).get("index_created")))
-            outcome = placement.uninstall(root, hosts.OWNERS[host], host, dry_run=args.dry_run)
+            outcome = placement.uninstall(root, owner, host, dry_run=args.dry_run)
             if outcome.action != "absent":
                 anything = True
                 _report(outcome)
-        if not any(placement.read_record(r, hosts.OWNERS[host]) for r in roots) and not args.dry_run:
-            stray = [r / hosts.OWNERS[host] for r in roots if hosts.OWNERS[host] and (r / hosts.OWNERS[host]).exists()]
-            for folder in stray:
-                print(f"{NAMES[host]}: {folder} has no install record, so it was not put there by `rendertally "
-                      "install`; left alone")
     if not anything:
         print("RenderTally is not installed in any location looked at (see `rendertally status`); nothing to do")
     return OK
@@ -237,7 +237,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Machine, Options, list[str]]:
     dest = Path(args.dest) if args.dest else None
     if dest is not None and dest.exists() and not dest.is_dir():
         raise ConfigurationError(f"--dest {dest} is a file, not a folder")
-    names = list(HOSTS) if args.host == "all" else [args.host]
+    names: list[str] = list(HOSTS) if args.host == "all" else [str(args.host)]
     return _machine(args), Options(args.scope, dest, versions), names
 
 

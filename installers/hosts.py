@@ -115,7 +115,7 @@ def _plan(host: str, root: Path, artifact: Artifact, options: Options, notes: li
     if host == "blender":
         files: dict = {artifact.path.name: artifact.path}
         # Remember whether the listing was ours from the start: then uninstall may delete it.
-        extra = {} if (root / extension_repo.INDEX).exists() else {"index_created": True}
+        extra: dict[str, object] = {} if (root / extension_repo.INDEX).exists() else {"index_created": True}
         notes = [*notes, *repository_notes(root)]
         return Plan(host, options.scope, root, owner, artifact.version, files, notes, extra)
     files = {f"{owner}/{rel}": path for rel, path in tree(artifact.path).items()}

@@ -286,3 +286,14 @@ def test_install_without_from_builds_what_it_needs_first(simulate, capsys):
     check_installed("maya", machine.home / "maya/modules", "0.1.0")
     assert run(capsys, "uninstall", "maya")[0] == 0
     assert list(machine.home.iterdir()) == []
+
+
+def test_uninstall_leaves_a_hand_copied_folder_alone(simulate, capsys):
+    """A RenderTally folder without an install record is named and left as it is."""
+    home, root = prepare(simulate, "windows", "c4d")
+    (root / "RenderTally").mkdir()
+    (root / "RenderTally/rendertally.pyp").write_text("# a hand copy\n", encoding="utf-8")
+    before = listing(home)
+    code, out, _ = run(capsys, "uninstall", "c4d")
+    assert code == 0 and "has no install record" in out and "nothing to do" in out
+    assert listing(home) == before
