@@ -9,6 +9,9 @@ PYTHON ?= python3.11
 CACHE ?= $(HOME)/.cache/rendertally
 VENV ?= $(CACHE)/venv-$(shell $(PYTHON) -c 'import hashlib,sys;print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest()[:12])')
 PY := $(VENV)/bin/python
+# Other Blender versions the scenarios run on (scripts/bpy_matrix.py; one cached venv each).
+# Empty: the script's default list; "none": the default bpy only.
+BPY_MATRIX ?=
 
 .PHONY: env demo test lint bench bench-quick clean-env
 
@@ -27,7 +30,9 @@ demo: env
 	$(PY) scripts/demo.py
 
 test: env
-	$(PY) -m pytest
+	@pythons="$$($(PY) scripts/bpy_matrix.py --cache $(CACHE) $(BPY_MATRIX))" && \
+	  echo "Other Blender versions: $${pythons:-none}" && \
+	  BPY_PYTHONS="$$pythons" $(PY) -m pytest
 
 lint: env
 	$(PY) -m ruff check core ui plugins installers scripts benchmarks

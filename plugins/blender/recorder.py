@@ -23,7 +23,7 @@ from rendertally.core.job import JobStatus, Software
 
 from . import delivery
 from .batch import CommandLine, Plan
-from .scene import SceneFacts, describe
+from .scene import SceneFacts, describe, software_version
 
 if TYPE_CHECKING:
     from rendertally.core.reporter import Reporter
@@ -74,7 +74,7 @@ class Recorder:
     @property
     def session(self) -> RenderSession:
         if self._session is None:
-            self._session = _reporter().session(Software.BLD, bpy.app.version_string)
+            self._session = _reporter().session(Software.BLD, software_version(bpy.app.version))
         return self._session
 
     def _batch_running(self) -> bool:

@@ -40,6 +40,12 @@ class SceneFacts:
     output_blocked: bool  # the output folder cannot be created or written
 
 
+def software_version(version: tuple[int, ...]) -> str:
+    """``bpy.app.version`` as the job's SoftwareVersion: "4.2.23", never "4.2.23 LTS" (the
+    LTS releases' ``version_string`` carries the label) or "5.1.0 Alpha"."""
+    return ".".join(str(int(part)) for part in version)
+
+
 def engine_name(engine_id: str, labels: Mapping[str, str] | None = None) -> str:
     """The readable name of a render engine id; an unknown engine passes its id through."""
     if engine_id in BUILT_IN_ENGINES:

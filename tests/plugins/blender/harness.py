@@ -143,6 +143,7 @@ def wait_for(predicate, timeout):
 
 
 def result(**data):
+    data["blender_version"] = ".".join(str(n) for n in bpy.app.version)
     data["handler_seconds"] = HANDLER_SECONDS[0]
     data["script_end"] = time.time()
     print("RESULT " + json.dumps(data), flush=True)
@@ -373,6 +374,34 @@ def scenario_lazy_start(zip_path, out):
     senders = [t.name for t in threading.enumerate() if t.name == "rendertally-sender" and t.is_alive()]
     result(at_register=at_register, outbox_at_register=outbox_at_register, after_render=after_render,
            counts=counts, sending_after_disable=sending_after_disable, senders=senders)
+
+
+def scenario_versions(zip_path, out):
+    """What differs between Blender versions: EEVEE's engine id, the render handlers' arguments,
+    the manifest's minimum version (Blender's installer checks it) and the online switch."""
+    install(zip_path)
+    from rendertally.plugins.blender.scene import describe
+
+    scene = make_scene()
+    offered = [item.identifier for item in scene.render.bl_rna.properties["engine"].enum_items]
+    engines = {}
+    for engine_id in [i for i in offered if i.startswith("BLENDER_")] + ["CYCLES"]:
+        scene.render.engine = engine_id
+        engines[engine_id] = describe(scene).engine
+    scene.render.engine = "CYCLES"
+    arguments = []
+
+    @bpy.app.handlers.persistent
+    def count_arguments(*args):
+        arguments.append(len(args))
+
+    bpy.app.handlers.render_post.append(count_arguments)
+    online(True)
+    render_still(scene, os.path.join(out, "still.png"))
+    bpy.app.handlers.render_post.remove(count_arguments)
+    result(version=bpy.app.version_string, python=f"{sys.version_info[0]}.{sys.version_info[1]}", engines=engines,
+           handler_arguments=arguments, has_online_access=hasattr(bpy.app, "online_access"),
+           counts=outbox_counts())
 
 
 def scenario_hang(zip_path, out):

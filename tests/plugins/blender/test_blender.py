@@ -7,6 +7,7 @@ few seconds.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -29,11 +30,11 @@ HARNESS = Path(__file__).with_name("harness.py")
 SCENARIO_TIMEOUT = 120
 
 
-def _run(name: str, zip_path: Path, env: dict[str, str]) -> tuple[dict[str, Any], float, float]:
+def _run(python: str, name: str, zip_path: Path, env: dict[str, str]) -> tuple[dict[str, Any], float, float]:
     """Run a scenario; returns its RESULT, the process's wall time and when it ended."""
     workdir = Path(env["BLENDER_USER_RESOURCES"]).parent / f"work-{name}"
     started = time.monotonic()
-    done = subprocess.run([sys.executable, str(HARNESS), name, str(zip_path), str(workdir)], env=env, check=False, capture_output=True,
+    done = subprocess.run([python, str(HARNESS), name, str(zip_path), str(workdir)], env=env, check=False, capture_output=True,
                           text=True, timeout=SCENARIO_TIMEOUT)
     ended_at = time.time()
     wall = time.monotonic() - started
@@ -43,8 +44,18 @@ def _run(name: str, zip_path: Path, env: dict[str, str]) -> tuple[dict[str, Any]
     return json.loads(lines[-1][len("RESULT "):]), wall, ended_at
 
 
+Scenario = Callable[[str, Path, "dict[str, str]"], "tuple[dict[str, Any], float, float]"]
+
+
 @pytest.fixture
-def blender_env(tmp_path: Path, bpy_python: None) -> Callable[..., dict[str, str]]:
+def scenario(blender_python: str) -> Scenario:
+    """Runs a harness scenario in the test's Blender (the default one, or each listed in BPY_PYTHONS
+    for tests marked ``every_blender``)."""
+    return functools.partial(_run, blender_python)
+
+
+@pytest.fixture
+def blender_env(tmp_path: Path) -> Callable[..., dict[str, str]]:
     """The scenario's environment: this test's RENDERTALLY_HOME, a fresh Blender user folder and,
     with ``url``, the sandbox and test credentials.
 
@@ -69,10 +80,11 @@ def _outbox(home: Path) -> Outbox:
     return Outbox(home / OUTBOX_FILE)
 
 
-def test_animation_with_frame_step_and_still_are_reported(extension_zip: Path, blender_env) -> None:
+@pytest.mark.every_blender
+def test_animation_with_frame_step_and_still_are_reported(scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """An animation (1..5 step 2) and a still are sent as two Done jobs with their frames, job types and times."""
     with Sandbox() as box:
-        result, _, _ = _run("report", extension_zip, blender_env(box.url))
+        result, _, _ = scenario("report", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
 
     assert result["files"] == ["frame_0001.png", "frame_0003.png", "frame_0005.png"]
@@ -81,7 +93,7 @@ def test_animation_with_frame_step_and_still_are_reported(extension_zip: Path, b
     for job in jobs:
         assert job["RenderEngine"] == "Cycles"
         assert job["SoftwareName"] == "BLD"
-        assert job["SoftwareVersion"] == "5.0.1"
+        assert job["SoftwareVersion"] == result["blender_version"]  # "4.2.23", not "4.2.23 LTS"
         assert job["JobStatus"] == "1"  # Done
     assert animation["Frames"] == "3"  # 1..5 step 2
     assert (animation["JobType"], animation["MissionId"]) == ("2", None)  # the settings' defaults
@@ -96,22 +108,22 @@ def test_animation_with_frame_step_and_still_are_reported(extension_zip: Path, b
 
 @pytest.mark.parametrize(("farm_reporting", "reported"), [("on", 0), ("off", 2)])
 def test_inside_an_opencue_task_renders_are_left_to_the_farm_when_the_studio_says_so(
-        extension_zip: Path, blender_env, tmp_path: Path, farm_reporting: str, reported: int) -> None:
+        scenario: Scenario, extension_zip: Path, blender_env, tmp_path: Path, farm_reporting: str, reported: int) -> None:
     """Under a simulated OpenCue frame with farm reporting on, Blender reports nothing; off, it reports both renders."""
     site = tmp_path / "site.json"
     site.write_text(json.dumps({"farm_reporting": farm_reporting}))
     with Sandbox() as box:
-        _run("report", extension_zip, blender_env(box.url, RENDERTALLY_SITE_CONFIG=str(site),
+        scenario("report", extension_zip, blender_env(box.url, RENDERTALLY_SITE_CONFIG=str(site),
                                                   CUE_JOB="show-010-lighting", CUE_FRAME="0001-render"))
         assert len(box.jobs) == reported
     assert _outbox(Path(os.environ["RENDERTALLY_HOME"])).counts()["pending"] == 0
 
 
 def test_unwritable_output_is_reported_as_failed_with_the_frames_written(
-        extension_zip: Path, blender_env) -> None:
+        scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """Blocked output gives Failed jobs with the frames written; a UI cancel with writable output is Aborted."""
     with Sandbox() as box:
-        result, _, _ = _run("write_failure", extension_zip, blender_env(box.url))
+        result, _, _ = scenario("write_failure", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
 
     assert "cannot save" in result["first_error"] and "cannot save" in result["second_error"]
@@ -123,10 +135,10 @@ def test_unwritable_output_is_reported_as_failed_with_the_frames_written(
     ]
 
 
-def test_per_frame_renders_of_one_command_line_are_one_job(extension_zip: Path, blender_env) -> None:
+def test_per_frame_renders_of_one_command_line_are_one_job(scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """The per-frame renders of one `blender -b -f 1..3` command line become one Done 3-frame job."""
     with Sandbox() as box:
-        result, _, _ = _run("batch", extension_zip, blender_env(box.url))
+        result, _, _ = scenario("batch", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
 
     assert result["files"] == ["f_0001.png", "f_0002.png", "f_0003.png"]
@@ -138,11 +150,12 @@ def test_per_frame_renders_of_one_command_line_are_one_job(extension_zip: Path, 
     assert float(jobs[0]["RenderHours"]) * 3600 <= result["seconds"] + 0.05
 
 
+@pytest.mark.every_blender
 def test_a_frame_rendered_again_by_another_render_of_the_command_line_counts_again(
-        extension_zip: Path, blender_env) -> None:
+        scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """Two scenes' `-a`, a repeated `-f` range and two scenes' `-f 1` count every frame render (the Frames rule)."""
     with Sandbox() as box:
-        _run("batch_rule", extension_zip, blender_env(box.url))
+        scenario("batch_rule", extension_zip, blender_env(box.url))
         jobs = {job["request"]["MissionId"]: job["request"] for job in box.jobs}
 
     assert len(box.jobs) == 3
@@ -150,18 +163,19 @@ def test_a_frame_rendered_again_by_another_render_of_the_command_line_counts_aga
         "A": ("6", "1"), "B": ("4", "1"), "C": ("2", "1")}
 
 
-def test_a_bpy_module_scripts_own_arguments_are_not_read_as_blenders(extension_zip: Path, blender_env) -> None:
+def test_a_bpy_module_scripts_own_arguments_are_not_read_as_blenders(scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """A script run by Python with `-b … -f 1..3` among its own arguments reports its two renders as two Done jobs."""
     with Sandbox() as box:
-        _run("module_script", extension_zip, blender_env(box.url))
+        scenario("module_script", extension_zip, blender_env(box.url))
         jobs = [(job["request"]["Frames"], job["request"]["JobStatus"]) for job in box.jobs]
 
     assert jobs == [("3", "1"), ("1", "1")]
 
 
-def test_register_opens_nothing_until_the_first_render_needs_it(extension_zip: Path, blender_env) -> None:
+@pytest.mark.every_blender
+def test_register_opens_nothing_until_the_first_render_needs_it(scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """Register imports no outbox, settings or sender and opens no file; the first render does and is recorded."""
-    result, _, _ = _run("lazy_start", extension_zip, blender_env())
+    result, _, _ = scenario("lazy_start", extension_zip, blender_env())
 
     assert result["at_register"] == []
     assert result["outbox_at_register"] is False
@@ -171,10 +185,27 @@ def test_register_opens_nothing_until_the_first_render_needs_it(extension_zip: P
     assert result["senders"] == []
 
 
-def test_a_command_line_cut_short_is_reported_failed_at_exit(extension_zip: Path, blender_env) -> None:
+@pytest.mark.every_blender
+def test_what_differs_between_blender_versions_is_handled(scenario: Scenario, extension_zip: Path, blender_env) -> None:
+    """Each version installs the extension, names its EEVEE id EEVEE, calls our handlers and reports a render."""
+    with Sandbox() as box:
+        result, _, _ = scenario("versions", extension_zip, blender_env(box.url))
+        jobs = [job["request"] for job in box.jobs]
+
+    major_minor = tuple(int(n) for n in result["blender_version"].split(".")[:2])
+    eevee_id = "BLENDER_EEVEE_NEXT" if (4, 2) <= major_minor < (5, 0) else "BLENDER_EEVEE"
+    assert result["engines"][eevee_id] == "EEVEE"
+    assert result["engines"]["CYCLES"] == "Cycles"
+    assert result["has_online_access"] is True  # 4.2+: the switch add-ons must follow
+    assert result["handler_arguments"] and set(result["handler_arguments"]) <= {1, 2}  # (scene) or (scene, None)
+    assert [(job["Frames"], job["JobStatus"], job["SoftwareVersion"]) for job in jobs] == [
+        ("1", "1", result["blender_version"])]
+
+
+def test_a_command_line_cut_short_is_reported_failed_at_exit(scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """A `-f 1..3` run that exits while frame 3 renders is sent at exit as one Failed job with 2 frames."""
     with Sandbox() as box:
-        result, _, _ = _run("batch_cut_short", extension_zip, blender_env(box.url))
+        result, _, _ = scenario("batch_cut_short", extension_zip, blender_env(box.url))
         jobs = [job["request"] for job in box.jobs]
 
     assert result["counts"]["open"] == 1  # still rendering when the script ended
@@ -182,11 +213,11 @@ def test_a_command_line_cut_short_is_reported_failed_at_exit(extension_zip: Path
 
 
 def test_hanging_api_slows_neither_renders_nor_exit_and_a_later_flush_delivers(
-        extension_zip: Path, blender_env, isolated: Path) -> None:
+        scenario: Scenario, extension_zip: Path, blender_env, isolated: Path) -> None:
     """A hanging API leaves renders and exit fast and both jobs pending; a later `outbox flush` delivers them."""
     with Sandbox(fault="hang") as box:
         env = blender_env(box.url, RENDERTALLY_EXIT_WAIT="2")
-        result, wall, ended_at = _run("hang", extension_zip, env)
+        result, wall, ended_at = scenario("hang", extension_zip, env)
         exit_seconds = ended_at - result["script_end"]
         print(f"time in RenderTally's handlers: {result['handler_seconds'] * 1000:.1f} ms; "
               f"exit took {exit_seconds:.2f} s; whole process {wall:.2f} s")
@@ -206,11 +237,12 @@ def test_hanging_api_slows_neither_renders_nor_exit_and_a_later_flush_delivers(
     assert _outbox(isolated).counts()["delivered"] == 2
 
 
+@pytest.mark.every_blender
 def test_online_access_off_records_without_sending_and_on_sends(
-        extension_zip: Path, blender_env, isolated: Path) -> None:
+        scenario: Scenario, extension_zip: Path, blender_env, isolated: Path) -> None:
     """With online access off renders are kept and Send Pending is refused; switching it on sends them."""
     with Sandbox() as box:
-        result, _, _ = _run("offline", extension_zip, blender_env(box.url))
+        result, _, _ = scenario("offline", extension_zip, blender_env(box.url))
         requests_seen = box.requests
 
     assert result["sent_while_offline"] == 0
@@ -226,11 +258,11 @@ def test_online_access_off_records_without_sending_and_on_sends(
 
 
 def test_preferences_read_and_write_the_shared_settings_and_registration_is_symmetric(
-        extension_zip: Path, blender_env) -> None:
+        scenario: Scenario, extension_zip: Path, blender_env) -> None:
     """Preferences save to the shared settings, not userpref.blend; handlers are one each, and none when disabled."""
     # The URL is fixed by the environment: shown read-only.
     env = blender_env(TEST_SECRET_KEY=SECRET_KEY, RENDERTALLY_URL="https://api.example.com")
-    result, _, _ = _run("preferences", extension_zip, env)
+    result, _, _ = scenario("preferences", extension_zip, env)
 
     assert result["read_back"] == {"account_id": "4242", "email": "artist@example.com", "job_type": "economy",
                                    "mission_id": "M-1", "wire_format": "xml"}

@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from rendertally.plugins.blender.scene import BUILT_IN_ENGINES, describe, engine_name
+from rendertally.plugins.blender.scene import (
+    BUILT_IN_ENGINES,
+    describe,
+    engine_name,
+    software_version,
+)
 
 
 @pytest.mark.parametrize(("engine_id", "name"), [
@@ -29,6 +34,12 @@ def test_third_party_engines_by_their_label_and_unknown_ones_by_id() -> None:
     assert engine_name("MY_STUDIO_ENGINE", labels) == "MY_STUDIO_ENGINE"
     assert engine_name("CYCLES", {"CYCLES": "Something else"}) == "Cycles"
     assert set(BUILT_IN_ENGINES.values()) == {"Cycles", "EEVEE", "Workbench"}
+
+
+def test_software_version_is_the_numbers_without_a_release_label() -> None:
+    """The reported version is bpy.app.version's numbers: an LTS or alpha label is not part of it."""
+    assert software_version((4, 2, 23)) == "4.2.23"  # version_string: "4.2.23 LTS"
+    assert software_version((5, 0, 1)) == "5.0.1"
 
 
 # A stand-in for the few bpy.types.Scene attributes describe() reads, with their real names.

@@ -17,7 +17,7 @@ import pytest
 from rendertally.core.sandbox import Sandbox
 
 from tests.conftest import SECRET_KEY, TEST_ID
-from tests.test_python39 import find_python39
+from tests.test_python_versions import find_python
 
 from .conftest import FAKE_MAYA
 
@@ -82,10 +82,10 @@ def test_load_unload_load_leaves_one_of_each(built_module: tuple[Path, Path], tm
     assert result["pre_mel"].count(BEGIN) == 1
 
 
-@pytest.mark.skipif(find_python39() is None, reason="no python3.9 on this machine")
+@pytest.mark.skipif(find_python("3.9") is None, reason="no python3.9 on this machine")
 def test_arnold_on_python_39_like_maya_2023(built_module: tuple[Path, Path], tmp_path: Path) -> None:
     """The module runs on Python 3.9 (Maya 2023): the Arnold sequence is reported the same way."""
-    python = find_python39()
+    python = find_python("3.9")
     assert python is not None
     with Sandbox() as box:
         _run("arnold", built_module[0], tmp_path, box.url, python)
