@@ -60,6 +60,9 @@ def test_user_install_upgrade_and_uninstall_through_blenders_own_cli(blender, ar
     extensions = blender.resources / "extensions" / "user_default"
     before = ours(blender.resources)
     exe = str(blender.executable)
+    code, out, _ = run(capsys, "install", "blender", "--blender", exe, "--from", str(artifacts), "--dry-run")
+    assert code == 0 and "would install RenderTally 0.1.0" in out and "install-file -r user_default -e" in out
+    assert ours(blender.resources) == before
     code, out, err = run(capsys, "install", "blender", "--blender", exe, "--from", str(artifacts))
     assert code == 0, err
     assert "installed RenderTally 0.1.0" in out and installed_version(extensions) == "0.1.0"
