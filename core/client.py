@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import logging
-import socket
-import threading
 import time
 from typing import Any
 
@@ -18,6 +16,7 @@ import requests
 import urllib3
 
 from . import __version__
+from .deadline import Watchdog
 from .endpoint import endpoint_url
 from .errors import (
     CredentialsRejectedError,
@@ -86,7 +85,7 @@ class Client:
         """Send one body; return the API's "00" answer or raise a :class:`DeliveryError`."""
         accept = content_type.split(";", maxsplit=1)[0]
         started = time.monotonic()
-        watchdog = _Watchdog(self.deadline)
+        watchdog = Watchdog(self.deadline)
         try:
             with watchdog:
                 response = self._session.post(
@@ -205,56 +204,15 @@ class Client:
         return answer
 
 
-class _Watchdog:
-    """Cuts the connection of an attempt that outlives its deadline.
-
-    requests' timeouts are per socket operation: a server (or proxy) that trickles its status
-    line and headers a byte at a time never trips them, and would hold the sender for ever.
-    At the deadline this shuts the attempt's socket down, which ends the blocked read.
-    """
-
-    _current = threading.local()
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self.sock: socket.socket | None = None
-        self.fired = False
-        self._timer = threading.Timer(deadline, self._cut)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        _Watchdog._current.watchdog = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-        _Watchdog._current.watchdog = None
-
-    @classmethod
-    def watch(cls, sock: socket.socket | None) -> None:
-        watchdog = getattr(cls._current, "watchdog", None)
-        if watchdog is not None:
-            watchdog.sock = sock
-
-    def _cut(self) -> None:
-        self.fired = True
-        if self.sock is not None:
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
 class _WatchedHTTP(urllib3.connection.HTTPConnection):
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        _Watchdog.watch(self.sock)
+        Watchdog.watch(self.sock)
         return super().getresponse(*args, **kwargs)
 
 
 class _WatchedHTTPS(urllib3.connection.HTTPSConnection):
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        _Watchdog.watch(self.sock)
+        Watchdog.watch(self.sock)
         return super().getresponse(*args, **kwargs)
 
 
@@ -267,7 +225,7 @@ class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
 
 
 class _DeadlineAdapter(requests.adapters.HTTPAdapter):
-    """requests' adapter, with connections the :class:`_Watchdog` can cut (direct or via a proxy)."""
+    """requests' adapter, with connections the :class:`Watchdog` can cut (direct or via a proxy)."""
 
     _pools = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
 
