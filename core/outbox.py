@@ -81,6 +81,16 @@ class Row:
         return data
 
 
+# (row id, new state, column values): one attempt's outcome, for Outbox.settle_many.
+Settlement = tuple[int, str, dict[str, Any]]
+
+
+def delivered(row_id: int, code: str, description: str, status: int | None, when: float) -> Settlement:
+    """The outcome of an attempt the API answered with its "00" answer."""
+    return (row_id, DELIVERED, {"code": code, "description": description, "http_status": status,
+                                "delivered_at": when, "last_error": None, "error_kind": None})
+
+
 def process_token() -> str:
     """Who owns a lease or an open row: host, pid and a per-process nonce."""
     return f"{socket.gethostname()}:{os.getpid()}:{_NONCE}"
@@ -310,14 +320,24 @@ class Outbox:
     # -- sending ------------------------------------------------------------------------------
     def claim(self, lease: float) -> Row | None:
         """Take the oldest due pending row for ``lease`` seconds, counting the attempt; or None."""
+        rows = self.claim_batch(lease, 1)
+        return rows[0] if rows else None
+
+    def claim_batch(self, lease: float, limit: int) -> list[Row]:
+        """Take up to ``limit`` of the oldest due pending rows for ``lease`` seconds, in one
+        transaction (one disk flush for the batch); each attempt is counted."""
         now = self._clock()
+        token = process_token()
+        taken: list[int] = []
         with self._tx() as db:
             candidates = db.execute(
                 "SELECT id, lease_until, owner, job FROM jobs WHERE state = ? AND next_attempt <= ? "
-                "ORDER BY id LIMIT 50",
-                (PENDING, now),
+                "ORDER BY id LIMIT ?",
+                (PENDING, now, max(limit, 50)),
             ).fetchall()
             for cand in candidates:
+                if len(taken) >= limit:
+                    break
                 if cand["lease_until"] > now and not _owner_dead(cand["owner"]):
                     continue
                 damage = _unreadable(cand["job"])
@@ -328,43 +348,69 @@ class Outbox:
                         "WHERE id = ?", (REJECTED, f"the stored record cannot be read: {damage}", now, cand["id"]))
                     log.error("Job %s in the outbox cannot be read; set aside as rejected", cand["id"])
                     continue
-                db.execute(
-                    "UPDATE jobs SET lease_until = ?, owner = ?, attempts = attempts + 1, updated = ? "
-                    "WHERE id = ?",
-                    (now + lease, process_token(), now, cand["id"]),
-                )
-                return self.get(cand["id"])
-        return None
+                taken.append(cand["id"])
+            db.executemany(
+                "UPDATE jobs SET lease_until = ?, owner = ?, attempts = attempts + 1, updated = ? WHERE id = ?",
+                [(now + lease, token, now, row_id) for row_id in taken],
+            )
+            rows = db.execute(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' * len(taken))}) "  # noqa: S608
+                              "ORDER BY id", taken).fetchall() if taken else []
+        return [_row(r) for r in rows]
+
+    def renew(self, row_ids: Iterable[int], lease: float) -> set[int]:
+        """Extend the lease of the rows this process still holds; returns their ids (a row whose
+        lease ran out may have been taken by another sender, and is no longer ours to send)."""
+        ids = list(row_ids)
+        if not ids:
+            return set()
+        now = self._clock()
+        marks = ", ".join("?" * len(ids))
+        with self._tx() as db:
+            ours = [r["id"] for r in db.execute(
+                f"SELECT id FROM jobs WHERE id IN ({marks}) AND state = ? AND owner = ? AND lease_until > ?",  # noqa: S608
+                (*ids, PENDING, process_token(), now))]
+            db.executemany("UPDATE jobs SET lease_until = ? WHERE id = ?", [(now + lease, i) for i in ours])
+        return set(ours)
 
     def mark_delivered(self, row_id: int, code: str, description: str, status: int | None) -> None:
-        now = self._clock()
-        self._settle(row_id, DELIVERED, code=code, description=description, http_status=status,
-                     delivered_at=now, last_error=None, error_kind=None)
+        self.settle_many([delivered(row_id, code, description, status, self._clock())])
 
     def mark_rejected(self, row_id: int, error: str, *, kind: str, status: int | None = None,
                       code: str | None = None, description: str | None = None) -> None:
-        self._settle(row_id, REJECTED, last_error=error, error_kind=kind, http_status=status,
-                     code=code, description=description)
+        self.settle_many([(row_id, REJECTED, {"last_error": error, "error_kind": kind, "http_status": status,
+                                              "code": code, "description": description})])
 
     def mark_retry(self, row_id: int, error: str, *, kind: str, next_attempt: float,
                    status: int | None = None) -> None:
-        self._settle(row_id, PENDING, last_error=error, error_kind=kind, http_status=status,
-                     next_attempt=next_attempt)
+        self.settle_many([(row_id, PENDING, {"last_error": error, "error_kind": kind, "http_status": status,
+                                             "next_attempt": next_attempt})])
 
     def release(self, row_id: int) -> None:
         """Give a claimed row back untried (e.g. the settings turned out to be incomplete)."""
+        self.release_many([row_id])
+
+    def release_many(self, row_ids: Iterable[int]) -> None:
+        """Give claimed rows back untried: due again at once, their attempt not counted."""
         with self._tx() as db:
-            db.execute(
+            db.executemany(
                 "UPDATE jobs SET lease_until = 0, owner = NULL, attempts = max(attempts - 1, 0) "
                 "WHERE id = ? AND state = ?",
-                (row_id, PENDING),
+                [(row_id, PENDING) for row_id in row_ids],
             )
 
-    def _settle(self, row_id: int, state: str, **values: Any) -> None:
-        values.update(state=state, updated=self._clock(), lease_until=0, owner=None)
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        with self._tx() as db:
-            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), row_id))  # noqa: S608
+    def settle_many(self, outcomes: Iterable[Settlement], *, durable: bool = True) -> None:
+        """Record attempts' outcomes, ``(row id, state, values)`` each, in one transaction.
+
+        ``durable=False``: committed without a disk flush. A killed process loses nothing (the
+        OS has the write); a power cut can lose it, until the next durable commit flushes the
+        log with it (the sender makes one per batch).
+        """
+        now = self._clock()
+        with self._tx(durable=durable) as db:
+            for row_id, state, values in outcomes:
+                columns = {**values, "state": state, "updated": now, "lease_until": 0, "owner": None}
+                assignments = ", ".join(f"{name} = ?" for name in columns)
+                db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*columns.values(), row_id))  # noqa: S608
 
     def make_due(self) -> int:
         """Every pending job becomes due now (a person asked to send now)."""

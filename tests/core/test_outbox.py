@@ -218,3 +218,51 @@ def test_progress_of_an_open_render_is_not_fsynced_but_jobs_are(make_outbox, mak
     assert seen == ["PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"] * 2
     assert box._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for every later write
     assert box.get(row).job.frames == 3
+
+
+def test_a_batch_claim_takes_the_oldest_due_rows_once_each(make_outbox, make_job):
+    """claim_batch takes up to N oldest due rows, counts each attempt, and a second claim takes the next ones."""
+    box = make_outbox()
+    ids = [box.submit(make_job(frames=n)) for n in range(7)]
+
+    first = box.claim_batch(60, 4)
+    second = box.claim_batch(60, 4)
+
+    assert [r.id for r in first] == ids[:4]
+    assert [r.id for r in second] == ids[4:]
+    assert {r.attempts for r in first + second} == {1}
+    assert box.claim_batch(60, 4) == []
+
+
+def test_renew_keeps_only_the_rows_still_ours(make_outbox, make_job, clock):
+    """A lease that ran out and was taken by another sender is not renewed; the rest are, for the full lease."""
+    box = make_outbox()
+    a, b = (box.submit(make_job()) for _ in range(2))
+    box.claim_batch(60, 2)
+    clock.now += 61  # both leases ran out; another machine's sender takes b
+    with box._tx() as db:
+        db.execute("UPDATE jobs SET owner = 'render-node-7:4242:cafe', lease_until = ? WHERE id = ?",
+                   (clock.now + 600, b))
+
+    assert box.renew([a, b], 60) == set()  # a's lease ran out too: not ours to extend any more
+    box.claim_batch(60, 2)  # takes a again (b is another's)
+    clock.now += 30
+    assert box.renew([a, b], 60) == {a}
+    clock.now += 59
+    assert box.claim_batch(60, 2) == []  # a renewed until now + 1; b still leased by the other
+
+
+def test_deliveries_can_be_recorded_without_a_disk_flush(make_outbox, make_job):
+    """settle_many(durable=False) commits with synchronous=NORMAL; by default it is FULL."""
+    from rendertally.core.outbox import delivered
+
+    box = make_outbox()
+    a, b = (box.submit(make_job()) for _ in range(2))
+    box.claim_batch(60, 2)
+    seen = []
+    box._db.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("PRAGMA synchronous") else None)
+    box.settle_many([delivered(a, "00", "OK", 200, 1.0)], durable=False)
+    box.settle_many([delivered(b, "00", "OK", 200, 2.0)])
+
+    assert seen == ["PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"]
+    assert [(box.get(i).state, box.get(i).code) for i in (a, b)] == [(DELIVERED, "00"), (DELIVERED, "00")]

@@ -1,6 +1,7 @@
 """The sender: outcome policy, backoff, pause on refused credentials, bounded flush."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -211,15 +212,15 @@ def test_thread_survives_an_unexpected_error(make_sender, make_job, monkeypatch)
     """A bug in one pass is logged; the thread goes on and later passes deliver."""
     sender, box = make_sender()
     calls = {"n": 0}
-    real = box.claim
+    real = box.claim_batch
 
-    def flaky(lease):
+    def flaky(lease, limit):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("boom")
-        return real(lease)
+        return real(lease, limit)
 
-    monkeypatch.setattr(box, "claim", flaky)
+    monkeypatch.setattr(box, "claim_batch", flaky)
     monkeypatch.setattr("rendertally.core.sender.ERROR_PAUSE_BASE", 0.2)
     row_id = box.submit(make_job())
     assert sender.flush(5) is True  # the failed pass ends; flush does not hang on it
@@ -237,11 +238,11 @@ def test_a_pass_that_always_fails_backs_off_instead_of_spinning(make_sender, mak
     sender, box = make_sender()
     calls = []
 
-    def broken(lease):
+    def broken(lease, limit):
         calls.append(time.monotonic())
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(box, "claim", broken)
+    monkeypatch.setattr(box, "claim_batch", broken)
     monkeypatch.setattr("rendertally.core.sender.ERROR_PAUSE_BASE", 0.2)
     box.submit(make_job())
     sender.start()
@@ -262,3 +263,52 @@ def test_start_right_after_stop_keeps_sending(make_sender, make_job):
     row_id = box.submit(make_job())
     assert sender.flush(5) is True
     assert box.get(row_id).state == DELIVERED
+
+
+def test_a_flush_claims_in_batches_and_flushes_the_disk_once_per_batch(make_sender, make_job, server, monkeypatch):
+    """120 jobs go in batches of 50: every job delivered once, with one durable claim and one durable record per batch."""
+    monkeypatch.setattr("rendertally.core.sender.BATCH", 50)
+    monkeypatch.setattr("rendertally.core.sender.SETTLE_EVERY", 50)
+    sender, box = make_sender()
+    ids = [box.submit(make_job(mission_id=f"B-{n}")) for n in range(120)]
+    commits = {"full": 0, "normal": 0}
+    mode = {"now": "full"}
+
+    def trace(sql):
+        if sql.startswith("PRAGMA synchronous = NORMAL"):
+            mode["now"] = "normal"
+        elif sql.startswith("PRAGMA synchronous = FULL"):
+            mode["now"] = "full"
+        elif sql == "COMMIT":
+            commits[mode["now"]] += 1
+
+    box._db.set_trace_callback(trace)
+    assert sender.send_due() == 120
+
+    assert {box.get(i).state for i in ids} == {DELIVERED}
+    assert len(server.requests) == 120
+    # 3 batches: a claim and a last record each, then the claim that finds nothing (writes nothing)
+    assert commits == {"full": 3 + 3 + 1, "normal": 120 - 3}
+
+
+def test_a_slow_batch_renews_its_lease_and_skips_a_row_another_sender_took(make_sender, make_job, server, monkeypatch):
+    """When a batch outlives its lease, the rest is renewed; a row taken meanwhile by another sender is not sent."""
+    clock = {"now": 1_000_000.0}
+    sender, box = make_sender(lease=120.0, clock=lambda: clock["now"])
+    box._clock = lambda: clock["now"]
+    ids = [box.submit(make_job(mission_id=f"S-{n}")) for n in range(3)]
+    taken = ids[2]
+
+    def slow_api(request):
+        clock["now"] += 100  # each attempt takes 100 s of the 120 s lease
+        if len(server.requests) == 1:  # meanwhile the lease of the third ran out and another took it
+            with box._tx() as db:
+                db.execute("UPDATE jobs SET owner = 'node-9:77:beef', lease_until = ? WHERE id = ?",
+                           (clock["now"] + 500, taken))
+        return ok_json()
+
+    server.respond = slow_api
+    assert sender.send_due() == 2
+
+    assert [json.loads(r.body)["Request"]["MissionId"] for r in server.requests] == ["S-0", "S-1"]
+    assert [box.get(i).state for i in ids] == [DELIVERED, DELIVERED, PENDING]
