@@ -20,6 +20,12 @@ TIMEOUT = 3.0
 
 _broken = False
 _cache: dict[str, str | None] = {}
+_generation = 0  # changes whenever the Key this process knows may have changed
+
+
+def generation() -> int:
+    """A number that changes when the stored Key may have (settings.load's cache checks it)."""
+    return _generation
 
 
 def enabled() -> bool:
@@ -59,6 +65,8 @@ def set_key(key: str | None) -> bool:
         _call(lambda: _delete(keyring))
     else:
         _call(lambda: keyring.set_password(SERVICE, ACCOUNT, key))
+    global _generation
+    _generation += 1
     if _broken:
         return False
     _cache[ACCOUNT] = key
@@ -67,8 +75,9 @@ def set_key(key: str | None) -> bool:
 
 def reset() -> None:
     """Forget the cache and any failure (tests, and after the user fixed their keyring)."""
-    global _broken
+    global _broken, _generation
     _broken = False
+    _generation += 1
     _cache.clear()
 
 

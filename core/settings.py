@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -222,12 +223,45 @@ def _names(value: Any, source: str, problems: list[str]) -> set[str]:
 _warned: set[str] = set()
 
 
+_loaded: dict[bool, tuple[tuple[Any, ...], Settings]] = {}
+_loaded_lock = threading.Lock()
+
+
 def load(*, with_key: bool = True) -> Settings:
     """Read every layer. Bad values are skipped and listed in ``problems``, never raised.
 
     ``with_key=False`` skips the OS keyring (which may be slow): for callers on a host's
-    render path that need the job defaults, not the credentials.
+    render path that need the job defaults, not the credentials. The layers are read again only
+    when the environment's ``RENDERTALLY_*`` values, the user's file, the site config or the
+    stored Key changed since the last load (the sender loads the settings for every job).
     """
+    fingerprint = _fingerprint()
+    with _loaded_lock:
+        cached = _loaded.get(with_key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    current = _read_layers(with_key=with_key)
+    with _loaded_lock:
+        _loaded[with_key] = (fingerprint, current)
+    return current
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("RENDERTALLY_")))
+    site = os.environ.get("RENDERTALLY_SITE_CONFIG", "").strip()
+    return env, _stat(user_file()), _stat(Path(site)) if site else None, keystore.generation()
+
+
+def _stat(path: Path) -> tuple[int, ...] | None:
+    # Our own writes replace the file (a new inode); an edit by hand changes its time or size.
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino
+
+
+def _read_layers(*, with_key: bool) -> Settings:
     values: dict[str, Any] = {name: default for name, (_, default) in FIELDS.items()}
     sources = {name: "default" for name in FIELDS}
     fixed: set[str] = set()

@@ -245,3 +245,36 @@ def test_loading_without_the_key_does_not_touch_the_keyring(keyring_backend, mon
     monkeypatch.setattr(keystore, "get_key", lambda: asked.append(1))
     current = settings.load(with_key=False)
     assert (current.email, current.key, asked) == ("a@b.co", None, [])
+
+
+def test_unchanged_settings_are_not_read_again(isolated, monkeypatch):
+    """A second load with no file or environment change reads no file; each change is read at the next load."""
+    settings.save({"email": "a@studio.com"})
+    reads = []
+    real = settings._read_json
+    monkeypatch.setattr(settings, "_read_json", lambda *args: reads.append(args[0]) or real(*args))
+
+    assert settings.load().email == "a@studio.com"
+    assert settings.load().email == "a@studio.com"
+    assert reads == []  # save() loaded them last: nothing changed since
+
+    path = settings.user_file()
+    text = path.read_text().replace("a@studio.com", "b@studio.com")  # a hand edit of the same size
+    path.write_text(text)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert settings.load().email == "b@studio.com"
+
+    monkeypatch.setenv("RENDERTALLY_EMAIL", "node@farm.com")
+    assert settings.load().email == "node@farm.com"
+    monkeypatch.delenv("RENDERTALLY_EMAIL")
+    assert settings.load().email == "b@studio.com"
+    assert len(reads) == 3  # the edit, the variable set and the variable gone: one read each
+
+
+def test_a_site_config_edit_is_seen_at_the_next_load(site_config):
+    """Changing the site config file is picked up by the next load, without a restart."""
+    site_config({"email": "first@studio.com"})
+    assert settings.load().email == "first@studio.com"
+    site_config({"email": "second-address@studio.com"})
+    assert settings.load().email == "second-address@studio.com"
