@@ -100,6 +100,26 @@ def sandbox(fault: str = "none", slow_seconds: float = 2.0) -> Iterator[str]:
             child.wait()
 
 
+@contextlib.contextmanager
+def raw_server() -> Iterator[str]:
+    """benchmarks/raw_server.py in a child process; yields its URL."""
+    child = subprocess.Popen([PYTHON, str(Path(__file__).with_name("raw_server.py"))],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = (child.stdout.readline() if child.stdout else "").strip()
+        if not url.startswith("http"):
+            raise RuntimeError("the raw server did not start")
+        yield url
+    finally:
+        if child.stdin:
+            child.stdin.close()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
 def jobs_at(url: str) -> int:
     """How many jobs the sandbox at ``url`` accepted."""
     with urllib.request.urlopen(url + "/_sandbox/jobs", timeout=30) as answer:  # noqa: S310 - loopback

@@ -246,10 +246,16 @@ def load(*, with_key: bool = True) -> Settings:
     return current
 
 
+# Every variable load() reads: looked up by name (a scan of the whole environment per job cost
+# more than the rest of the check).
+_ENV_READ = ("RENDERTALLY_HOME", "RENDERTALLY_SITE_CONFIG", "RENDERTALLY_KEYRING")
+
+
 def _fingerprint() -> tuple[Any, ...]:
-    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("RENDERTALLY_")))
+    env = tuple(os.environ.get(name) for name in (*_ENV_READ, *(env_name(f) for f in FIELDS)))
     site = os.environ.get("RENDERTALLY_SITE_CONFIG", "").strip()
-    return env, _stat(user_file()), _stat(Path(site)) if site else None, keystore.generation()
+    user = user_file()  # its folder may come from platformdirs (XDG_DATA_HOME, HOME): keep the path
+    return env, str(user), _stat(user), _stat(Path(site)) if site else None, keystore.generation()
 
 
 def _stat(path: Path) -> tuple[int, ...] | None:
