@@ -2,8 +2,9 @@
 
 Modes: ``install ZIP`` (Blender's own extension installer, once), ``startup`` (a fresh process:
 import bpy, then enable the add-on = import + register, then disable = unregister) and
-``render BLOCKS PER_BLOCK`` (32x32 Cycles renders with the add-on disabled and enabled, in
-alternating blocks, and the time spent inside RenderTally's handlers).
+``render BLOCKS PER_BLOCK ANIMATIONS OUT`` (32x32 Cycles stills with the add-on disabled and
+enabled, in alternating blocks, then ANIMATIONS 10-frame animations written to OUT; the time
+spent inside RenderTally's handlers per still and per animation).
 """
 import json
 import os
@@ -43,25 +44,54 @@ def startup(online):
     import bpy
 
     imported = time.perf_counter()
+    import importlib
+
     import addon_utils
 
     bpy.context.preferences.system.use_online_access = online
+    # Blender's extension system does its own work on enable (it syncs the extensions' wheels
+    # into its site-packages); RenderTally's part is the entry's register(): the add-on's own
+    # imports, classes, handlers and starting to send. Both are timed.
+    ours = [0.0]
+    real_import = importlib.import_module
+
+    def import_module(name, package=None):  # addon_utils imports the entry this way, then registers
+        module = real_import(name, package)
+        if name == MODULE and not getattr(module.register, "_timed", False):
+            register = module.register
+
+            def timed_register():
+                began = time.perf_counter()
+                try:
+                    register()
+                finally:
+                    ours[0] = time.perf_counter() - began
+
+            timed_register._timed = True
+            module.register = timed_register
+        return module
+
+    importlib.import_module = import_module
     before = time.perf_counter()
     addon_utils.enable(MODULE, default_set=True, handle_error=_raise)
     enabled = time.perf_counter()
-    addon_utils.disable(MODULE, default_set=True, handle_error=_raise)
+    importlib.import_module = real_import
+    # default_set=False: the preferences keep it, so Blender leaves the extracted wheels (and the
+    # bytecode written for them) in place, as at every later start of an artist's Blender.
+    addon_utils.disable(MODULE, default_set=False, handle_error=_raise)
     disabled = time.perf_counter()
     import rendertally.plugins.blender as adapter
 
-    result(bpy_import=imported - started, enable=enabled - before, disable=disabled - enabled,
-           online=online, adapter=adapter.__file__)
+    result(bpy_import=imported - started, enable=enabled - before, register=ours[0], disable=disabled - enabled,
+           online=online, adapter=adapter.__file__, version=".".join(str(n) for n in bpy.app.version),
+           python=f"{sys.version_info[0]}.{sys.version_info[1]}")
 
 
 def _raise(exc):
     raise exc
 
 
-def render(blocks, per_block):
+def render(blocks, per_block, animations, out):
     import bpy
 
     # isort: split
@@ -97,11 +127,7 @@ def render(blocks, per_block):
     for _ in range(blocks):
         off += [one() for _ in range(per_block)]
         addon_utils.enable(MODULE, default_set=True, handle_error=_raise)
-        for name in ("render_init", "render_post", "render_write", "render_complete", "render_cancel"):
-            functions = getattr(bpy.app.handlers, name)
-            for i, func in enumerate(functions):
-                if getattr(func, MARK, False):
-                    functions[i] = timed(func)
+        _time_handlers(timed)
         for _ in range(per_block):
             inside[0] = 0.0
             on.append(one())
@@ -110,9 +136,30 @@ def render(blocks, per_block):
 
         get_reporter().flush(30)
         addon_utils.disable(MODULE, default_set=True, handle_error=_raise)
+    addon_utils.enable(MODULE, default_set=True, handle_error=_raise)
+    _time_handlers(timed)
+    scene = bpy.context.scene
+    scene.frame_start, scene.frame_end, scene.frame_step = 1, 10, 1
+    scene.render.filepath = os.path.join(out, "frame_")
+    per_animation = []
+    for _ in range(animations):
+        inside[0] = 0.0
+        bpy.ops.render.render(animation=True)
+        per_animation.append(inside[0])
     from rendertally.core.reporter import get_reporter
 
-    result(off=off, on=on, handlers=handlers, counts=get_reporter().outbox.counts())
+    get_reporter().flush(30)
+    result(off=off, on=on, handlers=handlers, animations=per_animation, counts=get_reporter().outbox.counts())
+
+
+def _time_handlers(timed):
+    import bpy
+
+    for name in ("render_init", "render_post", "render_write", "render_complete", "render_cancel"):
+        functions = getattr(bpy.app.handlers, name)
+        for i, func in enumerate(functions):
+            if getattr(func, MARK, False):
+                functions[i] = timed(func)
 
 
 if __name__ == "__main__":
@@ -123,6 +170,6 @@ if __name__ == "__main__":
     elif mode == "startup":
         startup(sys.argv[2] == "online")
     elif mode == "render":
-        render(int(sys.argv[2]), int(sys.argv[3]))
+        render(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     else:
         raise SystemExit(f"unknown mode {mode!r}")

@@ -81,43 +81,32 @@ def scratch(url: str) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def sandbox(fault: str = "none", slow_seconds: float = 2.0) -> Iterator[str]:
+def _child_server(argv: list[str], what: str) -> Iterator[str]:
+    """A server in a child process that prints its URL and serves until its stdin closes."""
+    child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = (child.stdout.readline() if child.stdout else "").strip()
+        if not url.startswith("http"):
+            raise RuntimeError(f"the {what} did not start")
+        yield url
+    finally:
+        if child.stdin:
+            child.stdin.close()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def sandbox(fault: str = "none", slow_seconds: float = 2.0) -> contextlib.AbstractContextManager[str]:
     """The local API in a child process; yields its URL."""
-    child = subprocess.Popen([PYTHON, "-c", SANDBOX, fault, str(slow_seconds)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        url = (child.stdout.readline() if child.stdout else "").strip()
-        if not url.startswith("http"):
-            raise RuntimeError("the sandbox did not start")
-        yield url
-    finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+    return _child_server([PYTHON, "-c", SANDBOX, fault, str(slow_seconds)], "sandbox")
 
 
-@contextlib.contextmanager
-def raw_server() -> Iterator[str]:
+def raw_server() -> contextlib.AbstractContextManager[str]:
     """benchmarks/raw_server.py in a child process; yields its URL."""
-    child = subprocess.Popen([PYTHON, str(Path(__file__).with_name("raw_server.py"))],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        url = (child.stdout.readline() if child.stdout else "").strip()
-        if not url.startswith("http"):
-            raise RuntimeError("the raw server did not start")
-        yield url
-    finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+    return _child_server([PYTHON, str(Path(__file__).with_name("raw_server.py"))], "raw server")
 
 
 def jobs_at(url: str) -> int:
