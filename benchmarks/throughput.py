@@ -6,7 +6,8 @@ own parsing and bookkeeping) and ``raw_server.py`` (reads a request, writes the 
 client's own cost becomes visible). Against the sandbox it also runs with a new
 ``requests.Session`` per job (a new connection each time). Client CPU per job is this process's
 CPU time (sender, SQLite, requests) divided by the jobs sent. The floor: one fsync of a small
-write on this disk, and one loopback HTTP round trip over a raw socket (no client library).
+write on this disk, one loopback HTTP round trip over a raw socket (no client library), and one
+bare ``requests.Session.post`` (the HTTP library alone, no RenderTally).
 """
 from __future__ import annotations
 
@@ -94,6 +95,20 @@ def fsync_floor(samples: int = 200) -> list[float]:
             os.close(fd)
 
 
+def bare_requests(url: str, samples: int = 2000) -> list[float]:
+    """One requests.Session posting a small body to ``url``: the HTTP library's own ceiling."""
+    import requests
+
+    costs = []
+    with requests.Session() as session:
+        for _ in range(samples):
+            began = time.perf_counter()
+            session.post(url + "/api/v1/render/jobdata", data=b'{"Request":{}}',
+                         headers={"Content-Type": "application/json"}, timeout=10).close()
+            costs.append(time.perf_counter() - began)
+    return costs
+
+
 def round_trip_floor(url: str, samples: int = 2000) -> list[float]:
     parts = urllib.parse.urlsplit(url)
     body = b'{"Authentication":{"Id":"1","Key":"k"},"Request":{}}'
@@ -140,7 +155,11 @@ def run(quick: bool) -> list[Figure]:
                           f"{ms(fsyncs['p50'])} / {ms(fsyncs['p99'])}", "what a durable commit cannot beat"))
     with raw_server() as url:
         trips = stats(round_trip_floor(url))
+        bare = stats(bare_requests(url))
     figures.append(Figure("Floor", "one loopback HTTP round trip, raw socket, raw server: p50 / p99",
                           f"{ms(trips['p50'])} / {ms(trips['p99'])}",
                           f"at most {1 / trips['p50']:,.0f} sequential requests/s"))
+    figures.append(Figure("Floor", "one requests.Session.post to the raw server (no RenderTally): p50 / p99",
+                          f"{ms(bare['p50'])} / {ms(bare['p99'])}",
+                          f"the HTTP library alone: at most {1 / bare['p50']:,.0f} jobs/s"))
     return figures
