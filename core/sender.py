@@ -189,22 +189,24 @@ class Sender:
     def _send_batch(self, rows: list[Row], lease_until: float) -> tuple[int, bool]:
         """Attempt each claimed row in order; (attempts, whether the pass goes on)."""
         tried = 0
+        lost: set[int] = set()  # rows whose lease ran out and that another sender may have taken
         for index, row in enumerate(rows):
             if self._stopping:
-                self.outbox.release_many(r.id for r in rows[index:])
+                self.outbox.release_many(r.id for r in rows[index:] if r.id not in lost)
                 return tried, False
             if self._clock() > lease_until - LEASE_MARGIN:
                 # A slow API: keep the rest of the batch ours, or drop what another sender took.
-                ours = self.outbox.renew((r.id for r in rows[index:]), self.lease)
+                rest = {r.id for r in rows[index:]} - lost
+                lost |= rest - self.outbox.renew(rest, self.lease)
                 lease_until = self._clock() + self.lease
-                if row.id not in ours:
-                    continue
+            if row.id in lost:
+                continue
             tried += 1
             outcome = self._attempt(row)
             if outcome is True:
                 continue
             if outcome is False:
-                self.outbox.release_many(r.id for r in rows[index + 1:])
+                self.outbox.release_many(r.id for r in rows[index + 1:] if r.id not in lost)
                 return tried, False
             flush = index == len(rows) - 1 or tried % SETTLE_EVERY == 0
             self.outbox.settle_many([outcome], durable=flush)

@@ -296,19 +296,19 @@ def test_a_slow_batch_renews_its_lease_and_skips_a_row_another_sender_took(make_
     clock = {"now": 1_000_000.0}
     sender, box = make_sender(lease=120.0, clock=lambda: clock["now"])
     box._clock = lambda: clock["now"]
-    ids = [box.submit(make_job(mission_id=f"S-{n}")) for n in range(3)]
-    taken = ids[2]
+    ids = [box.submit(make_job(mission_id=f"S-{n}")) for n in range(4)]
+    taken = ids[2:]
 
     def slow_api(request):
         clock["now"] += 100  # each attempt takes 100 s of the 120 s lease
-        if len(server.requests) == 1:  # meanwhile the lease of the third ran out and another took it
+        if len(server.requests) == 1:  # meanwhile the leases of the last two ran out; another took them
             with box._tx() as db:
-                db.execute("UPDATE jobs SET owner = 'node-9:77:beef', lease_until = ? WHERE id = ?",
-                           (clock["now"] + 500, taken))
+                db.executemany("UPDATE jobs SET owner = 'node-9:77:beef', lease_until = ? WHERE id = ?",
+                               [(clock["now"] + 500, row_id) for row_id in taken])
         return ok_json()
 
     server.respond = slow_api
     assert sender.send_due() == 2
 
     assert [json.loads(r.body)["Request"]["MissionId"] for r in server.requests] == ["S-0", "S-1"]
-    assert [box.get(i).state for i in ids] == [DELIVERED, DELIVERED, PENDING]
+    assert [box.get(i).state for i in ids] == [DELIVERED, DELIVERED, PENDING, PENDING]
