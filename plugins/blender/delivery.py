@@ -30,6 +30,9 @@ _starting: threading.Thread | None = None
 
 
 def get_reporter() -> Reporter:
+    """The process's reporter, for every module of the add-on. Imported on first use (a render,
+    a draw, a button), not at register: it opens the outbox (sqlite3) and reads the settings,
+    which Blender's start-up, paid once per task on a render node, should not wait for."""
     from rendertally.core.reporter import get_reporter
 
     return get_reporter()

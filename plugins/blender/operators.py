@@ -8,13 +8,7 @@ import bpy
 from rendertally.core.guard import guarded
 
 from . import delivery, status
-
-
-def get_reporter() -> Any:
-    # On first use (a button press), not at register: the reporter opens the outbox.
-    from rendertally.core.reporter import get_reporter
-
-    return get_reporter()
+from .delivery import get_reporter
 
 
 @guarded

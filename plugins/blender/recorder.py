@@ -26,18 +26,9 @@ from .batch import CommandLine, Plan
 from .scene import SceneFacts, describe, software_version
 
 if TYPE_CHECKING:
-    from rendertally.core.reporter import Reporter
     from rendertally.core.session import RenderSession
 
 log = logging.getLogger(__name__)
-
-
-def _reporter() -> Reporter:
-    # Imported by the first render, not at register: the reporter opens the outbox (sqlite3) and
-    # reads the settings, which Blender's start-up (once per task on a render node) should not pay.
-    from rendertally.core.reporter import get_reporter
-
-    return get_reporter()
 
 
 class BatchJob:
@@ -74,7 +65,7 @@ class Recorder:
     @property
     def session(self) -> RenderSession:
         if self._session is None:
-            self._session = _reporter().session(Software.BLD, software_version(bpy.app.version))
+            self._session = delivery.get_reporter().session(Software.BLD, software_version(bpy.app.version))
         return self._session
 
     def _batch_running(self) -> bool:
@@ -134,7 +125,7 @@ class Recorder:
 
     # -- inside -------------------------------------------------------------------------------
     def _start(self, facts: SceneFacts, expected: int | None) -> None:
-        defaults = _reporter().job_defaults()
+        defaults = delivery.get_reporter().job_defaults()
         self._facts = facts
         self.session.start(
             engine=facts.engine,

@@ -50,9 +50,8 @@ def snapshot(max_age: float = MAX_AGE) -> Status:
     """The current status, at most ``max_age`` seconds old."""
     global _cache
     from rendertally.core.outbox import DELIVERED, OPEN, PENDING, REJECTED
-    from rendertally.core.reporter import get_reporter  # the first draw opens the outbox
 
-    reporter = get_reporter()
+    reporter = delivery.get_reporter()  # the first draw opens the outbox, not register
     sending = delivery.sync(reporter)  # every redraw: turning online access on starts sending
     now = time.monotonic()
     if _cache is not None and now - _cache[0] < max_age and _cache[1].sending == sending:
