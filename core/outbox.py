@@ -81,7 +81,7 @@ class Row:
         return data
 
 
-# (row id, new state, column values): one attempt's outcome, for Outbox.settle_many.
+# (row id, new state, column values): one attempt's outcome, for Outbox.settle.
 Settlement = tuple[int, str, dict[str, Any]]
 
 
@@ -373,17 +373,17 @@ class Outbox:
         return set(ours)
 
     def mark_delivered(self, row_id: int, code: str, description: str, status: int | None) -> None:
-        self.settle_many([delivered(row_id, code, description, status, self._clock())])
+        self.settle(delivered(row_id, code, description, status, self._clock()))
 
     def mark_rejected(self, row_id: int, error: str, *, kind: str, status: int | None = None,
                       code: str | None = None, description: str | None = None) -> None:
-        self.settle_many([(row_id, REJECTED, {"last_error": error, "error_kind": kind, "http_status": status,
-                                              "code": code, "description": description})])
+        self.settle((row_id, REJECTED, {"last_error": error, "error_kind": kind, "http_status": status,
+                                        "code": code, "description": description}))
 
     def mark_retry(self, row_id: int, error: str, *, kind: str, next_attempt: float,
                    status: int | None = None) -> None:
-        self.settle_many([(row_id, PENDING, {"last_error": error, "error_kind": kind, "http_status": status,
-                                             "next_attempt": next_attempt})])
+        self.settle((row_id, PENDING, {"last_error": error, "error_kind": kind, "http_status": status,
+                                       "next_attempt": next_attempt}))
 
     def release(self, row_id: int) -> None:
         """Give a claimed row back untried (e.g. the settings turned out to be incomplete)."""
@@ -398,19 +398,18 @@ class Outbox:
                 [(row_id, PENDING) for row_id in row_ids],
             )
 
-    def settle_many(self, outcomes: Iterable[Settlement], *, durable: bool = True) -> None:
-        """Record attempts' outcomes, ``(row id, state, values)`` each, in one transaction.
+    def settle(self, outcome: Settlement, *, durable: bool = True) -> None:
+        """Record one attempt's outcome, ``(row id, state, values)``.
 
         ``durable=False``: committed without a disk flush. A killed process loses nothing (the
         OS has the write); a power cut can lose it, until the next durable commit flushes the
         log with it (the sender makes one per batch).
         """
-        now = self._clock()
+        row_id, state, values = outcome
+        columns = {**values, "state": state, "updated": self._clock(), "lease_until": 0, "owner": None}
+        assignments = ", ".join(f"{name} = ?" for name in columns)
         with self._tx(durable=durable) as db:
-            for row_id, state, values in outcomes:
-                columns = {**values, "state": state, "updated": now, "lease_until": 0, "owner": None}
-                assignments = ", ".join(f"{name} = ?" for name in columns)
-                db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*columns.values(), row_id))  # noqa: S608
+            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*columns.values(), row_id))  # noqa: S608
 
     def make_due(self) -> int:
         """Every pending job becomes due now (a person asked to send now)."""

@@ -209,7 +209,7 @@ class Sender:
                 self.outbox.release_many(r.id for r in rows[index + 1:] if r.id not in lost)
                 return tried, False
             flush = index == len(rows) - 1 or tried % SETTLE_EVERY == 0
-            self.outbox.settle_many([outcome], durable=flush)
+            self.outbox.settle(outcome, durable=flush)
         return tried, True
 
     def _blocked(self) -> bool:

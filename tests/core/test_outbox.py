@@ -253,7 +253,7 @@ def test_renew_keeps_only_the_rows_still_ours(make_outbox, make_job, clock):
 
 
 def test_deliveries_can_be_recorded_without_a_disk_flush(make_outbox, make_job):
-    """settle_many(durable=False) commits with synchronous=NORMAL; by default it is FULL."""
+    """settle(durable=False) commits with synchronous=NORMAL; by default it is FULL."""
     from rendertally.core.outbox import delivered
 
     box = make_outbox()
@@ -261,8 +261,8 @@ def test_deliveries_can_be_recorded_without_a_disk_flush(make_outbox, make_job):
     box.claim_batch(60, 2)
     seen = []
     box._db.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("PRAGMA synchronous") else None)
-    box.settle_many([delivered(a, "00", "OK", 200, 1.0)], durable=False)
-    box.settle_many([delivered(b, "00", "OK", 200, 2.0)])
+    box.settle(delivered(a, "00", "OK", 200, 1.0), durable=False)
+    box.settle(delivered(b, "00", "OK", 200, 2.0))
 
     assert seen == ["PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"]
     assert [(box.get(i).state, box.get(i).code) for i in (a, b)] == [(DELIVERED, "00"), (DELIVERED, "00")]
