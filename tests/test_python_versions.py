@@ -1,6 +1,7 @@
 """The core runs on the oldest host Python (3.9: Maya 2023, Max 2023) and the newest (3.13: Blender 5.1+)."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -33,16 +34,21 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+def _bpy_matrix():
+    # scripts/ is not a package: load the one interpreter finder the project has, by path.
+    spec = importlib.util.spec_from_file_location("bpy_matrix", ROOT / "scripts" / "bpy_matrix.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def find_python(minor: str) -> str | None:
-    """python<minor> on PATH, or one of pyenv's builds (its shim refuses versions not selected)."""
-    candidates = [shutil.which(f"python{minor}"),
-                  *sorted(map(str, Path.home().glob(f".pyenv/versions/{minor}.*/bin/python{minor}")))]
-    for found in filter(None, candidates):
-        done = subprocess.run([found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                              capture_output=True, text=True, check=False)
-        if done.stdout.strip() == minor:
-            return found
-    return None
+    """python<minor> on PATH or among pyenv's builds (scripts/bpy_matrix.py's search), or None."""
+    matrix = _bpy_matrix()
+    try:
+        return matrix.interpreter(minor)
+    except matrix.MatrixError:
+        return None
 
 
 def python_with_core_dependencies(minor: str) -> str:
