@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import OutboxError
-from .job import JobStatus, RenderJob
+from .job import MAX_FRAMES, MAX_HOURS, JobStatus, RenderJob
 from .process import pid_alive
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ SCHEMA_VERSION = 1
 # An open row whose owner never updated it for this long is taken as dead even if its pid
 # was reused by another process.
 STALE_OPEN_SECONDS = 48 * 3600.0
+# The write-ahead log is copied back into the database (off the host's thread) past this size.
+CHECKPOINT_BYTES = 4 * 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -126,6 +128,13 @@ class Outbox:
         self._lock = threading.RLock()
         self._listeners: list[Callable[[], None]] = []
         self._db = self._open()
+        # A second connection for writes that need no disk flush of their own (see _tx): a
+        # connection's synchronous mode is its own, so neither ever switches back and forth.
+        self._quick = self._connect_quick()
+        self._checkpointer: sqlite3.Connection | None = None
+        self._open_records: dict[int, dict[str, Any]] = {}  # open rows' records (see update_open)
+        self._checkpoint_lock = threading.Lock()
+        self._closed = False
 
     # -- connection -------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -153,6 +162,9 @@ class Outbox:
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed job survives power loss too, not only a killed process.
             db.execute("PRAGMA synchronous = FULL")
+            # Checkpoints write the database file and flush it: never on a host's thread, at
+            # a commit that happens to cross the threshold, but from ours (see checkpoint()).
+            db.execute("PRAGMA wal_autocheckpoint = 0")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise OutboxError(f"The outbox {self.path} was written by a newer RenderTally")
@@ -199,36 +211,84 @@ class Outbox:
         if saved:
             log.warning("Salvaged %s job(s) from the damaged outbox %s", saved, aside)
 
+    def _connect_quick(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA wal_autocheckpoint = 0")
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise OutboxError(f"Cannot open the outbox {self.path}: {exc}") from exc
+        return db
+
+    def checkpoint(self, *, at_least: int | None = None) -> bool:
+        """Copy the write-ahead log back into the database once it holds ``at_least`` bytes
+        (default :data:`CHECKPOINT_BYTES`).
+
+        For background threads only (the sender after a pass, a session's heartbeat after a
+        render): it writes and flushes the database file. It takes neither this object's lock
+        nor the write lock (a passive checkpoint), so a host's writes go on meanwhile. True when
+        a checkpoint ran. The last connection to close checkpoints too (SQLite's own rule).
+        """
+        try:
+            if self._closed or os.stat(f"{self.path}-wal").st_size < (CHECKPOINT_BYTES if at_least is None else at_least):
+                return False
+        except OSError:
+            return False
+        with self._checkpoint_lock:
+            try:
+                if self._closed:
+                    return False
+                if self._checkpointer is None:
+                    self._checkpointer = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None,
+                                                         check_same_thread=False)
+                self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:
+                raise OutboxError(f"The outbox {self.path} could not be checkpointed: {exc}") from exc
+        return True
+
     def close(self) -> None:
+        self._closed = True
+        with self._checkpoint_lock:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+                self._checkpointer = None
         with self._lock:
+            self._quick.close()
             self._db.close()
 
     @contextlib.contextmanager
     def _tx(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not deadlock.
 
-        ``durable=False`` is for an open render's progress (frames so far, heartbeats): committed
-        without an fsync (WAL, synchronous=NORMAL), so a host pays no disk flush per frame. A killed
-        process loses nothing (the OS has the write); a power cut can lose the last progress
-        updates, never a job: the row itself was opened, and is closed, with a full fsync.
+        ``durable=False`` is for an open render's progress (frames so far, heartbeats) and for
+        delivery records between the sender's flushes: committed through the second connection,
+        whose commits do not wait for the disk (WAL, synchronous=NORMAL). A killed process loses
+        nothing (the OS has the write); a power cut can lose what was written since the last
+        durable commit (any commit of the first connection flushes the whole log, these too).
         """
         with self._lock:
+            db = self._db if durable else self._quick
             try:
-                if not durable:
-                    self._db.execute("PRAGMA synchronous = NORMAL")
-                self._db.execute("BEGIN IMMEDIATE")
+                db.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self._db
+                    yield db
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    db.execute("ROLLBACK")
                     raise
-                self._db.execute("COMMIT")
+                db.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise OutboxError(f"The outbox {self.path} could not be written: {exc}") from exc
-            finally:
-                if not durable:
-                    with contextlib.suppress(sqlite3.Error):  # closed meanwhile: nothing left to protect
-                        self._db.execute("PRAGMA synchronous = FULL")
+
+    def _write(self, sql: str, args: tuple[Any, ...], *, durable: bool = True) -> sqlite3.Cursor:
+        """One statement, its own transaction (autocommit takes the write lock at once, as BEGIN
+        IMMEDIATE does): the cheapest write, for the paths a host's thread pays for."""
+        with self._lock:
+            try:
+                return (self._db if durable else self._quick).execute(sql, args)
+            except sqlite3.Error as exc:
+                raise OutboxError(f"The outbox {self.path} could not be written: {exc}") from exc
 
     def _read(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -250,48 +310,70 @@ class Outbox:
     def submit(self, job: RenderJob) -> int:
         """Queue a finished job; one durable write. Returns the row id."""
         now = self._clock()
-        with self._tx() as db:
-            cur = db.execute(
-                "INSERT INTO jobs (state, job, created, updated, next_attempt) VALUES (?, ?, ?, ?, ?)",
-                (PENDING, _dump(job), now, now, now),
-            )
+        cur = self._write("INSERT INTO jobs (state, job, created, updated, next_attempt) VALUES (?, ?, ?, ?, ?)",
+                          (PENDING, _dump(job), now, now, now))
         self._notify()
         return int(cur.lastrowid)
 
-    def open(self, job: RenderJob) -> int:
-        """Journal a render that has started: if this process dies, the next one reports it."""
+    def open(self, job: RenderJob, *, durable: bool = True) -> int:
+        """Journal a render that has started: if this process dies, the next one reports it.
+
+        ``durable=False``: without a disk flush of its own (a killed process loses nothing; the
+        caller makes it durable soon after, off the host's thread, with :meth:`heartbeat`).
+        """
         now = self._clock()
-        with self._tx() as db:
-            cur = db.execute(
-                "INSERT INTO jobs (state, job, created, updated, owner) VALUES (?, ?, ?, ?, ?)",
-                (OPEN, _dump(job), now, now, process_token()),
-            )
-        return int(cur.lastrowid)
+        record = job.to_dict()
+        cur = self._write("INSERT INTO jobs (state, job, created, updated, owner) VALUES (?, ?, ?, ?, ?)",
+                          (OPEN, _dump_dict(record), now, now, process_token()), durable=durable)
+        row_id = int(cur.lastrowid)
+        with self._lock:
+            self._open_records[row_id] = record
+        return row_id
 
-    def update_open(self, row_id: int, job: RenderJob) -> None:
-        """Record progress of an open render (frames so far, hours so far); no fsync (see _tx)."""
-        with self._tx(durable=False) as db:
-            db.execute(
-                "UPDATE jobs SET job = ?, updated = ? WHERE id = ? AND state = ?",
-                (_dump(job), self._clock(), row_id, OPEN),
-            )
+    def update_open(self, row_id: int, frames: int, hours: float) -> None:
+        """Record progress of an open render (frames so far, hours so far); no fsync (see _tx).
 
-    def heartbeat(self, row_id: int) -> None:
-        """An open render is still running: if its process dies, its hours reach at least now."""
-        with self._tx(durable=False) as db:
-            db.execute("UPDATE jobs SET updated = ? WHERE id = ? AND state = ?", (self._clock(), row_id, OPEN))
+        The host's thread pays this once per frame, so the record is the one journalled at
+        :meth:`open` with the two numbers replaced (clamped to what a record may hold, so the
+        journal stays readable whatever the count), not a job built and checked again.
+        """
+        with self._lock:
+            record = self._open_records.get(row_id)
+        if record is None:
+            record = self._open_record(row_id)
+        record = {**record, "frames": min(max(int(frames), 0), MAX_FRAMES),
+                  "render_hours": min(max(float(hours), 0.0), MAX_HOURS)}
+        self._write("UPDATE jobs SET job = ?, updated = ? WHERE id = ? AND state = ?",
+                    (_dump_dict(record), self._clock(), row_id, OPEN), durable=False)
+
+    def _open_record(self, row_id: int) -> dict[str, Any]:
+        # Opened by another Outbox object on this file (the one that opened it caches it).
+        rows = self._read("SELECT job FROM jobs WHERE id = ? AND state = ?", (row_id, OPEN))
+        if not rows:
+            raise OutboxError(f"Job {row_id} is no longer an open render")
+        record = _load(rows[0]["job"]).to_dict()
+        with self._lock:
+            self._open_records[row_id] = record
+        return record
+
+    def heartbeat(self, row_id: int, *, durable: bool = False) -> None:
+        """An open render is still running: if its process dies, its hours reach at least now.
+
+        ``durable=True`` flushes the log to disk, and with it every write before it (the row's
+        opening and its progress so far): what a power cut can lose ends there.
+        """
+        self._write("UPDATE jobs SET updated = ? WHERE id = ? AND state = ?", (self._clock(), row_id, OPEN),
+                    durable=durable)
 
     def close_open(self, row_id: int, job: RenderJob) -> None:
-        """The render ended: its final record becomes pending."""
+        """The render ended: its final record becomes pending (a durable write)."""
         now = self._clock()
-        with self._tx() as db:
-            cur = db.execute(
-                "UPDATE jobs SET job = ?, state = ?, updated = ?, next_attempt = ?, owner = NULL "
-                "WHERE id = ? AND state = ?",
-                (_dump(job), PENDING, now, now, row_id, OPEN),
-            )
-            if cur.rowcount != 1:
-                raise OutboxError(f"Job {row_id} is no longer an open render")
+        with self._lock:
+            self._open_records.pop(row_id, None)
+        cur = self._write("UPDATE jobs SET job = ?, state = ?, updated = ?, next_attempt = ?, owner = NULL "
+                          "WHERE id = ? AND state = ?", (_dump(job), PENDING, now, now, row_id, OPEN))
+        if cur.rowcount != 1:
+            raise OutboxError(f"Job {row_id} is no longer an open render")
         self._notify()
 
     def recover_orphans(self) -> int:
@@ -408,8 +490,8 @@ class Outbox:
         row_id, state, values = outcome
         columns = {**values, "state": state, "updated": self._clock(), "lease_until": 0, "owner": None}
         assignments = ", ".join(f"{name} = ?" for name in columns)
-        with self._tx(durable=durable) as db:
-            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*columns.values(), row_id))  # noqa: S608
+        self._write(f"UPDATE jobs SET {assignments} WHERE id = ?", (*columns.values(), row_id),  # noqa: S608
+                    durable=durable)
 
     def make_due(self) -> int:
         """Every pending job becomes due now (a person asked to send now)."""
@@ -470,7 +552,11 @@ class Outbox:
 
 
 def _dump(job: RenderJob) -> str:
-    return json.dumps(job.to_dict(), sort_keys=True)
+    return _dump_dict(job.to_dict())
+
+
+def _dump_dict(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True)
 
 
 def _load(text: str) -> RenderJob:

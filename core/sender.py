@@ -136,6 +136,7 @@ class Sender:
             if time.monotonic() >= self._pause_until:
                 try:
                     self.send_due(force=force)
+                    self.outbox.checkpoint()  # here, not at some host's commit (see Outbox.checkpoint)
                     self._failures = 0
                 except Exception as exc:  # noqa: BLE001 - the thread must outlive any one bad pass
                     self._pass_failed(exc)

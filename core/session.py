@@ -26,8 +26,14 @@ from .outbox import Outbox
 log = logging.getLogger(__name__)
 
 # While a render runs, its open row is touched this often (one small UPDATE, on a thread of its
-# own): a process killed mid-frame is reported with the hours it had rendered by then.
+# own): a process killed mid-frame is reported with the hours it had rendered by then. Each beat
+# is a durable write: what a power cut can lose of a running render is its progress since the
+# last beat. The first beat comes sooner (a power cut in a render's first second loses it; a
+# render that ends sooner has its durable final record by then).
 HEARTBEAT_SECONDS = 10.0
+FIRST_BEAT_SECONDS = 1.0
+# A session's heartbeat thread ends after this long without a render (the next start makes one).
+HEARTBEAT_IDLE_SECONDS = 60.0
 
 
 class RenderSession:
@@ -56,7 +62,7 @@ class RenderSession:
         # A farm manager reports this task's job (core.farmtask): record nothing, say so once.
         self.reported_by = reported_by
         self._said = False
-        self._beating: threading.Event | None = None
+        self._beat = Heartbeat(outbox, heartbeat) if heartbeat > 0 else None
 
     @property
     def active(self) -> bool:
@@ -86,9 +92,11 @@ class RenderSession:
             self._job, self._started, self._frames, self._count = job, self._clock(), set(), 0
             self.passes = 1
             self.expected = expected_frames
-            self._row = self._journal(lambda: self.outbox.open(job))
-            if self._row is not None and self.heartbeat > 0:
-                self._beating = self._start_heartbeat(self._row)
+            # With a heartbeat, the opening needs no disk flush on the host's thread: the first
+            # beat makes it durable (a killed process loses nothing either way).
+            self._row = self._journal(lambda: self.outbox.open(job, durable=self._beat is None))
+            if self._row is not None and self._beat is not None:
+                self._beat.watch(self._row)
 
     def new_pass(self) -> None:
         """The job's next pass begins: frame numbers already counted count again from now on."""
@@ -111,8 +119,8 @@ class RenderSession:
                 self._frames.add(frame)
             self._count += 1
             if self._row is not None:
-                row, job = self._row, self._snapshot(JobStatus.FAILED)
-                self._journal(lambda: self.outbox.update_open(row, job))
+                row, count, hours = self._row, self._count, self._hours()
+                self._journal(lambda: self.outbox.update_open(row, count, hours))
 
     def finish(self, status: JobStatus | str = JobStatus.DONE) -> RenderJob | None:
         """The render ended with ``status``; its record is queued. Returns it (None if none was open)."""
@@ -121,9 +129,8 @@ class RenderSession:
                 return None
             job = self._snapshot(JobStatus.parse(status, "status"))
             row, self._job, self._row = self._row, None, None
-            if self._beating is not None:
-                self._beating.set()
-                self._beating = None
+            if self._beat is not None:
+                self._beat.watch(None)
             try:
                 if row is not None:
                     self.outbox.close_open(row, job)
@@ -153,21 +160,10 @@ class RenderSession:
 
     def _snapshot(self, status: JobStatus) -> RenderJob:
         assert self._job is not None
-        hours = max(self._clock() - self._started, 0.0) / 3600.0
-        return self._job.replace(frames=self._count, render_hours=hours, status=status)
+        return self._job.replace(frames=self._count, render_hours=self._hours(), status=status)
 
-    def _start_heartbeat(self, row: int) -> threading.Event:
-        stop = threading.Event()
-
-        def beat() -> None:
-            while not stop.wait(self.heartbeat):
-                try:
-                    self.outbox.heartbeat(row)
-                except OutboxError as exc:
-                    log.debug("Heartbeat of the render in progress not written: %s", exc)
-
-        threading.Thread(target=beat, name="rendertally-heartbeat", daemon=True).start()
-        return stop
+    def _hours(self) -> float:
+        return max(self._clock() - self._started, 0.0) / 3600.0
 
     def _journal(self, write: Callable[[], int | None]) -> int | None:
         # A full or read-only disk must not stop the render; the final record is tried again at finish.
@@ -176,3 +172,47 @@ class RenderSession:
         except OutboxError as exc:
             log.warning("Could not journal the render in progress: %s", exc)
             return None
+
+
+class Heartbeat:
+    """A session's heartbeat: one thread, reused from render to render, that wakes on its own
+    clock. A host's thread only sets which row is open: starting a thread, or waking one, costs
+    it more than a frame's journal write."""
+
+    def __init__(self, outbox: Outbox, every: float, *, first: float = FIRST_BEAT_SECONDS,
+                 idle: float = HEARTBEAT_IDLE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.outbox = outbox
+        self.every = every
+        self.first = min(first, every)
+        self.idle = idle
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._row: int | None = None
+        self._since = 0.0  # when _row last changed
+        self._thread: threading.Thread | None = None
+
+    def watch(self, row: int | None) -> None:
+        """Beat ``row`` from now on (None: no render is open). Returns at once."""
+        with self._lock:
+            self._row, self._since = row, self._clock()
+            if row is not None and self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="rendertally-heartbeat", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        beaten, beaten_at = None, 0.0
+        while True:
+            time.sleep(self.first)
+            with self._lock:
+                row, since, now = self._row, self._since, self._clock()
+                if row is None and now - since >= self.idle:
+                    self._thread = None  # the next render starts a new thread
+                    return
+            try:
+                self.outbox.checkpoint()
+                if row is not None and now - (beaten_at if beaten == row else since) >= (
+                        self.every if beaten == row else self.first):
+                    self.outbox.heartbeat(row, durable=True)
+                    beaten, beaten_at = row, now
+            except OutboxError as exc:
+                log.debug("Heartbeat of the render in progress not written: %s", exc)

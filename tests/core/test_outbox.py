@@ -135,7 +135,8 @@ def test_open_render_is_journalled_and_closed(make_outbox, make_job):
     box = make_outbox()
     row_id = box.open(make_job(frames=0, status="failed"))
     assert box.claim(60) is None
-    box.update_open(row_id, make_job(frames=3, status="failed"))
+    box.update_open(row_id, 3, 0.5)
+    assert (box.get(row_id).job.frames, box.get(row_id).job.render_hours) == (3, 0.5)
     box.close_open(row_id, make_job(frames=5))
     row = box.get(row_id)
     assert (row.state, row.job.frames, row.job.status) == (PENDING, 5, JobStatus.DONE)
@@ -205,19 +206,81 @@ def test_list_is_newest_first_and_filters_states(make_outbox, make_job):
     assert [r.id for r in box.list([PENDING])] == ids[:0:-1]
 
 
-def test_progress_of_an_open_render_is_not_fsynced_but_jobs_are(make_outbox, make_job):
-    """Frame updates and heartbeats commit with synchronous=NORMAL; opening, closing and submitting stay FULL."""
+def writes_by_connection(box):
+    """Every statement run from now on, by connection: "full" (synchronous=FULL) or "quick" (NORMAL)."""
+    seen = {"full": [], "quick": []}
+    box._db.set_trace_callback(seen["full"].append)
+    box._quick.set_trace_callback(seen["quick"].append)
+    return seen
+
+
+def test_the_two_connections_keep_their_own_synchronous_mode(make_outbox):
+    """The durable connection is synchronous=FULL, the quick one NORMAL, neither checkpoints on its own."""
     box = make_outbox()
-    seen = []
-    box._db.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("PRAGMA synchronous") else None)
+    assert box._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert box._quick.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert [c.execute("PRAGMA wal_autocheckpoint").fetchone()[0] for c in (box._db, box._quick)] == [0, 0]
+
+
+def test_progress_of_an_open_render_is_not_fsynced_but_jobs_are(make_outbox, make_job):
+    """Frame updates and heartbeats go through the NORMAL connection; closing and submitting through FULL."""
+    box = make_outbox()
+    seen = writes_by_connection(box)
     row = box.open(make_job())
-    box.update_open(row, make_job(frames=3))
+    box.update_open(row, 3, 0.1)
     box.heartbeat(row)
     box.close_open(row, make_job(frames=3))
     box.submit(make_job())
-    assert seen == ["PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"] * 2
-    assert box._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for every later write
+    assert [sql.split()[0] for sql in seen["quick"]] == ["UPDATE", "UPDATE"]
+    assert [sql.split()[0] for sql in seen["full"]] == ["INSERT", "UPDATE", "INSERT"]
     assert box.get(row).job.frames == 3
+
+
+def test_an_opening_and_a_heartbeat_can_be_made_without_or_with_a_disk_flush(make_outbox, make_job):
+    """open(durable=False) uses the quick connection; heartbeat(durable=True) the durable one."""
+    box = make_outbox()
+    seen = writes_by_connection(box)
+    row = box.open(make_job(), durable=False)
+    box.heartbeat(row, durable=True)
+    assert [sql.split()[0] for sql in seen["quick"]] == ["INSERT"]
+    assert [sql.split()[0] for sql in seen["full"]] == ["UPDATE"]
+    assert box.list(["open"])[0].id == row
+
+
+def test_progress_of_a_render_opened_by_another_outbox_object_keeps_its_record(make_outbox, make_job):
+    """update_open on a row opened through another Outbox of the same file keeps the rest of its record."""
+    first, second = make_outbox(), make_outbox()
+    row = first.open(make_job(render_engine="Redshift", mission_id="M-7", frames=0))
+    second.update_open(row, 4, 0.25)
+    job = second.get(row).job
+    assert (job.frames, job.render_hours, job.render_engine, job.mission_id) == (4, 0.25, "Redshift", "M-7")
+
+
+def test_progress_beyond_what_a_record_may_hold_is_clamped_and_stays_readable(make_outbox, make_job):
+    """A frame count or hours past the job limits is journalled at the limit, never as an unreadable record."""
+    from rendertally.core.job import MAX_FRAMES, MAX_HOURS
+
+    box = make_outbox()
+    row = box.open(make_job(frames=0))
+    box.update_open(row, MAX_FRAMES + 5, MAX_HOURS * 2)
+    assert (box.get(row).job.frames, box.get(row).job.render_hours) == (MAX_FRAMES, MAX_HOURS)
+    with pytest.raises(OutboxError, match="no longer an open render"):
+        box.update_open(row + 1, 1, 0.0)
+
+
+def test_a_long_log_is_checkpointed_on_request_and_a_short_one_is_left(make_outbox, make_job):
+    """checkpoint() copies the log back once it is long enough (or when told), and never after close."""
+    box = make_outbox()
+    for frames in range(20):
+        box.submit(make_job(frames=frames))
+    wal = box.path.with_name(box.path.name + "-wal")
+    assert box.checkpoint() is False  # a few pages: not worth a flush of the database file
+    assert box.checkpoint(at_least=1) is True
+    busy, log_pages, done = box._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert (busy, log_pages) == (0, done)  # every page of the log is in the database already
+    assert wal.stat().st_size > 0
+    box.close()
+    assert box.checkpoint(at_least=0) is False
 
 
 def test_a_batch_claim_takes_the_oldest_due_rows_once_each(make_outbox, make_job):
@@ -253,16 +316,15 @@ def test_renew_keeps_only_the_rows_still_ours(make_outbox, make_job, clock):
 
 
 def test_deliveries_can_be_recorded_without_a_disk_flush(make_outbox, make_job):
-    """settle(durable=False) commits with synchronous=NORMAL; by default it is FULL."""
+    """settle(durable=False) commits through the NORMAL connection; by default through the FULL one."""
     from rendertally.core.outbox import delivered
 
     box = make_outbox()
     a, b = (box.submit(make_job()) for _ in range(2))
     box.claim_batch(60, 2)
-    seen = []
-    box._db.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("PRAGMA synchronous") else None)
+    seen = writes_by_connection(box)
     box.settle(delivered(a, "00", "OK", 200, 1.0), durable=False)
     box.settle(delivered(b, "00", "OK", 200, 2.0))
 
-    assert seen == ["PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"]
+    assert [len(seen["quick"]), len(seen["full"])] == [1, 1]
     assert [(box.get(i).state, box.get(i).code) for i in (a, b)] == [(DELIVERED, "00"), (DELIVERED, "00")]

@@ -272,17 +272,21 @@ def test_a_flush_claims_in_batches_and_flushes_the_disk_once_per_batch(make_send
     sender, box = make_sender()
     ids = [box.submit(make_job(mission_id=f"B-{n}")) for n in range(120)]
     commits = {"full": 0, "normal": 0}
-    mode = {"now": "full"}
 
-    def trace(sql):
-        if sql.startswith("PRAGMA synchronous = NORMAL"):
-            mode["now"] = "normal"
-        elif sql.startswith("PRAGMA synchronous = FULL"):
-            mode["now"] = "full"
-        elif sql == "COMMIT":
-            commits[mode["now"]] += 1
+    def counter(kind):
+        def trace(sql):
+            # A transaction ends at COMMIT; a lone write statement is a transaction of its own.
+            if sql == "COMMIT" or (sql.startswith(("UPDATE", "INSERT")) and not in_tx[kind]):
+                commits[kind] += 1
+            if sql.startswith("BEGIN"):
+                in_tx[kind] = True
+            elif sql in ("COMMIT", "ROLLBACK"):
+                in_tx[kind] = False
+        return trace
 
-    box._db.set_trace_callback(trace)
+    in_tx = {"full": False, "normal": False}
+    box._db.set_trace_callback(counter("full"))
+    box._quick.set_trace_callback(counter("normal"))
     assert sender.send_due() == 120
 
     assert {box.get(i).state for i in ids} == {DELIVERED}

@@ -165,3 +165,86 @@ def test_a_session_reported_by_the_farm_records_nothing(outbox):
     session.frame_done(1)
     assert session.finish() is None and session.process_exit() is None
     assert outbox.counts() == {"open": 0, "pending": 0, "delivered": 0, "rejected": 0}
+
+
+def heartbeat_threads():
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "rendertally-heartbeat"]
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+def test_a_render_is_opened_without_a_disk_flush_and_made_durable_by_its_first_beat(outbox):
+    """start() journals through the quick connection; the heartbeat thread's first beat is a durable write."""
+    durable, quick = [], []
+    outbox._db.set_trace_callback(durable.append)
+    outbox._quick.set_trace_callback(quick.append)
+    session = RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0.05)
+    session.start(engine="Cycles")
+    assert [sql.split()[0] for sql in quick] == ["INSERT"] and durable == []
+    assert wait_until(lambda: any(sql.startswith("UPDATE jobs SET updated") for sql in durable))
+    session.finish()
+
+
+def test_a_session_without_a_heartbeat_opens_its_render_durably(outbox):
+    """With the heartbeat off nothing would flush the opening later, so start() writes it durably."""
+    durable = []
+    outbox._db.set_trace_callback(durable.append)
+    RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0).start(engine="Cycles")
+    assert [sql.split()[0] for sql in durable] == ["INSERT"]
+
+
+def test_one_heartbeat_thread_serves_every_render_of_a_session(outbox):
+    """Twenty renders in a row start one heartbeat thread between them, not one each."""
+    before = len(heartbeat_threads())
+    session = RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0.05)
+    for _ in range(20):
+        session.start(engine="Cycles")
+        session.frame_done(1)
+        session.finish()
+    assert len(heartbeat_threads()) == before + 1
+
+
+def test_the_heartbeat_thread_ends_when_no_render_comes_and_a_new_render_brings_it_back(outbox):
+    """An idle session's heartbeat thread ends; the next start() starts another that beats again."""
+    from rendertally.core.session import Heartbeat
+
+    beat = Heartbeat(outbox, 0.02, idle=0.1)
+    row = outbox.open(_job())
+    beat.watch(row)
+    thread = beat._thread
+    beat.watch(None)
+    assert thread is not None and wait_until(lambda: not thread.is_alive())
+    before = outbox.get(row).updated
+    beat.watch(row)
+    assert beat._thread is not None and beat._thread is not thread
+    assert wait_until(lambda: outbox.get(row).updated > before)
+    beat.watch(None)
+
+
+def test_the_heartbeat_thread_keeps_the_log_short(outbox, make_job, monkeypatch):
+    """Past the checkpoint size, the heartbeat thread copies the log back into the database."""
+    from rendertally.core import outbox as outbox_mod
+
+    monkeypatch.setattr(outbox_mod, "CHECKPOINT_BYTES", 1)
+    for frames in range(10):
+        outbox.submit(make_job(frames=frames))
+    ran = []
+    real = outbox.checkpoint
+    monkeypatch.setattr(outbox, "checkpoint", lambda **kw: ran.append(real(**kw)) or ran[-1])
+    session = RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0.02)
+    session.start(engine="Cycles")
+    assert wait_until(lambda: True in ran)
+    session.finish()
+
+
+def _job():
+    from rendertally.core.job import RenderJob
+
+    return RenderJob(frames=0, render_hours=0, software="BLD", software_version="5.0.1", render_engine="Cycles")
