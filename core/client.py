@@ -10,7 +10,7 @@ import dataclasses
 import email.utils
 import logging
 import time
-from typing import Any
+from typing import Any, Callable
 
 import requests
 import urllib3
@@ -32,6 +32,12 @@ from .wire import MAX_ANSWER_BYTES, Answer, parse_answer
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_CAP = 6 * 3600.0
+# What requests takes from the environment for each request (proxies and NO_PROXY, the system's
+# proxy settings, REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, ~/.netrc) is resolved with requests' own
+# functions, but at most this often: resolving it scans the whole environment twice and reads
+# ~/.netrc, which cost more than the rest of a request. One job per render sees a fresh reading
+# each time; a backlog being flushed, one per second.
+ENVIRONMENT_SECONDS = 1.0
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -64,10 +70,15 @@ class Client:
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
         deadline: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = endpoint_url(base_url)
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
+        self._clock = clock
+        self._resolved_at: float | None = None
+        self._environment: dict[str, Any] = {}
+        self._templates: dict[str, requests.PreparedRequest] = {}
         self._session = requests.Session()
         self._session.mount("https://", _DeadlineAdapter())
         self._session.mount("http://", _DeadlineAdapter())
@@ -83,24 +94,24 @@ class Client:
 
     def post(self, body: bytes, content_type: str) -> Answer:
         """Send one body; return the API's "00" answer or raise a :class:`DeliveryError`."""
-        accept = content_type.split(";", maxsplit=1)[0]
         started = time.monotonic()
         watchdog = Watchdog(self.deadline)
         try:
             with watchdog:
-                response = self._session.post(
-                    self.url,
-                    data=body,
-                    headers={"Content-Type": content_type, "Accept": accept},
+                request, environment = self._prepare(body, content_type)
+                response = self._session.send(
+                    request,
                     timeout=self.timeout,
-                    verify=self._verify,
                     allow_redirects=False,  # a redirect must never carry the Key elsewhere
                     stream=True,
+                    **environment,
                 )
                 try:
                     payload = self._read(response, started)
                 finally:
                     response.close()
+                if "Set-Cookie" in response.headers:
+                    self._templates.clear()  # the next request carries the session's new cookies
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
             if watchdog.fired:
                 raise TransportError(f"No complete answer from {self.url} within {self.deadline:g}s") from exc
@@ -108,6 +119,25 @@ class Client:
         if watchdog.fired:  # cut mid-headers, http.client may have taken EOF for a short answer
             raise TransportError(f"No complete answer from {self.url} within {self.deadline:g}s")
         return self._outcome(response, payload)
+
+    def _prepare(self, body: bytes, content_type: str) -> tuple[requests.PreparedRequest, dict[str, Any]]:
+        """The request ``Session.post`` would build, from a template made the way it makes one
+        (session headers, cookies, .netrc), and the environment's settings it would merge in."""
+        now = self._clock()
+        if self._resolved_at is None or now - self._resolved_at >= ENVIRONMENT_SECONDS:
+            settings = self._session.merge_environment_settings(self.url, {}, True, self._verify, None)
+            self._environment = {name: settings[name] for name in ("proxies", "verify", "cert")}
+            self._templates.clear()  # .netrc is read again with the next template
+            self._resolved_at = now
+        template = self._templates.get(content_type)
+        if template is None:
+            accept = content_type.split(";", maxsplit=1)[0]
+            template = self._session.prepare_request(
+                requests.Request("POST", self.url, headers={"Content-Type": content_type, "Accept": accept}))
+            self._templates[content_type] = template
+        request = template.copy()
+        request.prepare_body(body, None)
+        return request, self._environment
 
     def _transport_error(self, exc: Exception) -> TransportError:
         if isinstance(exc, requests.exceptions.SSLError):

@@ -410,7 +410,7 @@ class Outbox:
         transaction (one disk flush for the batch); each attempt is counted."""
         now = self._clock()
         token = process_token()
-        taken: list[int] = []
+        taken: dict[int, RenderJob] = {}
         with self._tx() as db:
             candidates = db.execute(
                 "SELECT id, lease_until, owner, job FROM jobs WHERE state = ? AND next_attempt <= ? "
@@ -422,22 +422,22 @@ class Outbox:
                     break
                 if cand["lease_until"] > now and not _owner_dead(cand["owner"]):
                     continue
-                damage = _unreadable(cand["job"])
-                if damage:
+                job, damage = _parse(cand["job"])
+                if job is None:
                     # One damaged record must not stop every later job: set it aside for a person.
                     db.execute(
                         "UPDATE jobs SET state = ?, error_kind = 'damaged', last_error = ?, updated = ? "
                         "WHERE id = ?", (REJECTED, f"the stored record cannot be read: {damage}", now, cand["id"]))
                     log.error("Job %s in the outbox cannot be read; set aside as rejected", cand["id"])
                     continue
-                taken.append(cand["id"])
+                taken[cand["id"]] = job
             db.executemany(
                 "UPDATE jobs SET lease_until = ?, owner = ?, attempts = attempts + 1, updated = ? WHERE id = ?",
                 [(now + lease, token, now, row_id) for row_id in taken],
             )
             rows = db.execute(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' * len(taken))}) "  # noqa: S608
-                              "ORDER BY id", taken).fetchall() if taken else []
-        return [_row(r) for r in rows]
+                              "ORDER BY id", list(taken)).fetchall() if taken else []
+        return [_row(r, taken[r["id"]]) for r in rows]
 
     def renew(self, row_ids: Iterable[int], lease: float) -> set[int]:
         """Extend the lease of the rows this process still holds; returns their ids (a row whose
@@ -563,20 +563,17 @@ def _load(text: str) -> RenderJob:
     return RenderJob.from_dict(json.loads(text))
 
 
-def _unreadable(text: str) -> str | None:
-    """Why a stored job record cannot be read, or None when it can."""
+def _parse(text: str) -> tuple[RenderJob | None, str]:
+    """The stored job record, or None and why it cannot be read."""
     try:
-        _load(text)
+        return _load(text), ""
     except (ValueError, TypeError, KeyError) as exc:  # ValidationError is a ValueError
-        return str(exc)[:200]
-    return None
+        return None, str(exc)[:200]
 
 
-def _row(r: sqlite3.Row) -> Row:
-    try:
-        job: RenderJob | None = _load(r["job"])
-    except (ValueError, TypeError, KeyError):
-        job = None
+def _row(r: sqlite3.Row, job: RenderJob | None = None) -> Row:
+    if job is None:
+        job = _parse(r["job"])[0]
     return Row(
         id=r["id"], state=r["state"], job=job, created=r["created"], updated=r["updated"],
         attempts=r["attempts"], next_attempt=r["next_attempt"], last_error=r["last_error"],
