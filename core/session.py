@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 # render that ends sooner has its durable final record by then).
 HEARTBEAT_SECONDS = 10.0
 FIRST_BEAT_SECONDS = 1.0
+# A frame's count is journalled when it finishes, unless the last journal write of this render
+# is younger than this: frames that finish faster (previews, tiny test renders, a host that
+# reports each layer as it goes) cost the host's thread one write per this interval, and the
+# heartbeat thread writes the count left over at its next tick (within FIRST_BEAT_SECONDS).
+PROGRESS_SECONDS = 0.02
 # A session's heartbeat thread ends after this long without a render (the next start makes one).
 HEARTBEAT_IDLE_SECONDS = 60.0
 
@@ -62,7 +67,9 @@ class RenderSession:
         # A farm manager reports this task's job (core.farmtask): record nothing, say so once.
         self.reported_by = reported_by
         self._said = False
-        self._beat = Heartbeat(outbox, heartbeat) if heartbeat > 0 else None
+        self._beat = Heartbeat(outbox, heartbeat, catch_up=self._catch_up) if heartbeat > 0 else None
+        self._journalled_at = 0.0  # when this render's progress was last written
+        self._owed = False  # a frame's count is not journalled yet (see PROGRESS_SECONDS)
 
     @property
     def active(self) -> bool:
@@ -90,6 +97,7 @@ class RenderSession:
                             render_engine=engine, status=JobStatus.FAILED, job_type=job_type,
                             run_date=self._now(), mission_id=mission_id, email=email)
             self._job, self._started, self._frames, self._count = job, self._clock(), set(), 0
+            self._journalled_at, self._owed = self._started, False
             self.passes = 1
             self.expected = expected_frames
             # With a heartbeat, the opening needs no disk flush on the host's thread: the first
@@ -118,9 +126,25 @@ class RenderSession:
                     return
                 self._frames.add(frame)
             self._count += 1
-            if self._row is not None:
-                row, count, hours = self._row, self._count, self._hours()
-                self._journal(lambda: self.outbox.update_open(row, count, hours))
+            if self._row is None:
+                return
+            if self._beat is not None and self._clock() - self._journalled_at < PROGRESS_SECONDS:
+                self._owed = True  # the heartbeat thread writes it, unless the next frame does
+                return
+            self._write_progress()
+
+    def _write_progress(self) -> None:
+        row, count, hours = self._row, self._count, self._hours()
+        assert row is not None
+        self._owed = False
+        self._journalled_at = self._clock()
+        self._journal(lambda: self.outbox.update_open(row, count, hours))
+
+    def _catch_up(self) -> None:
+        """From the heartbeat thread: journal a frame count the host's thread left for it."""
+        with self._lock:  # so that no older count can land after a newer one
+            if self._owed and self._row is not None:
+                self._write_progress()
 
     def finish(self, status: JobStatus | str = JobStatus.DONE) -> RenderJob | None:
         """The render ended with ``status``; its record is queued. Returns it (None if none was open)."""
@@ -180,8 +204,10 @@ class Heartbeat:
     it more than a frame's journal write."""
 
     def __init__(self, outbox: Outbox, every: float, *, first: float = FIRST_BEAT_SECONDS,
-                 idle: float = HEARTBEAT_IDLE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+                 idle: float = HEARTBEAT_IDLE_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 catch_up: Callable[[], None] = lambda: None) -> None:
         self.outbox = outbox
+        self.catch_up = catch_up
         self.every = every
         self.first = min(first, every)
         self.idle = idle
@@ -209,6 +235,7 @@ class Heartbeat:
                     self._thread = None  # the next render starts a new thread
                     return
             try:
+                self.catch_up()
                 self.outbox.checkpoint()
                 if row is not None and now - (beaten_at if beaten == row else since) >= (
                         self.every if beaten == row else self.first):
@@ -216,3 +243,5 @@ class Heartbeat:
                     beaten, beaten_at = row, now
             except OutboxError as exc:
                 log.debug("Heartbeat of the render in progress not written: %s", exc)
+            except Exception:  # noqa: BLE001 - this thread must outlive any one bad beat
+                log.exception("RenderTally's heartbeat thread hit an unexpected error; it carries on")

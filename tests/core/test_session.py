@@ -58,8 +58,9 @@ def test_full_render_is_queued_with_frames_hours_and_start_time(make_session, ou
 
 def test_progress_is_journalled_while_rendering(make_session, outbox):
     """While rendering, the outbox holds an open row with the frames so far, marked Failed."""
-    session, _ = make_session()
+    session, clock = make_session()
     session.start(engine="Arnold")
+    clock.now += 1.0
     session.frame_done(1)
     (row,) = outbox.list([OPEN])
     assert (row.job.frames, row.job.status) == (1, JobStatus.FAILED)
@@ -248,3 +249,36 @@ def _job():
     from rendertally.core.job import RenderJob
 
     return RenderJob(frames=0, render_hours=0, software="BLD", software_version="5.0.1", render_engine="Cycles")
+
+
+def test_frames_finishing_within_the_progress_interval_cost_the_host_one_write(make_session, outbox):
+    """Ten frames in one instant: the host's thread writes none of them (the last write is that young)."""
+    session, clock = make_session(heartbeat=3600)
+    session.start(engine="Arnold")
+    writes = []
+    outbox._quick.set_trace_callback(writes.append)
+    for frame in range(1, 11):
+        session.frame_done(frame)
+    assert writes == []
+    clock.now += 0.5
+    session.frame_done(11)  # the next frame after the interval writes the whole count
+    assert len(writes) == 1 and outbox.list([OPEN])[0].job.frames == 11
+
+
+def test_the_heartbeat_thread_journals_the_count_the_host_left(outbox):
+    """Frames left unwritten by the host's thread are journalled by the heartbeat thread at its next tick."""
+    session = RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0.05)
+    session.start(engine="Cycles")
+    for frame in range(1, 11):
+        session.frame_done(frame)
+    assert wait_until(lambda: outbox.list([OPEN])[0].job.frames == 10)
+    session.finish()
+
+
+def test_without_a_heartbeat_every_frame_is_journalled_at_once(outbox):
+    """With the heartbeat off there is no thread to catch up, so each frame is written when it finishes."""
+    session = RenderSession(outbox, software="BLD", software_version="5.0.1", heartbeat=0)
+    session.start(engine="Cycles")
+    for frame in range(1, 4):
+        session.frame_done(frame)
+        assert outbox.list([OPEN])[0].job.frames == frame
