@@ -33,8 +33,12 @@ SCHEMA_VERSION = 1
 # An open row whose owner never updated it for this long is taken as dead even if its pid
 # was reused by another process.
 STALE_OPEN_SECONDS = 48 * 3600.0
-# The write-ahead log is copied back into the database (off the host's thread) past this size.
-CHECKPOINT_BYTES = 4 * 1024 * 1024
+# The write-ahead log is copied back into the database past this size by our own threads (the
+# sender after a pass, a session's heartbeat each second): a checkpoint writes and flushes the
+# database file, and SQLite's own, at 1,000 pages (~4 MB), would run it at whichever commit
+# crosses that line, a host's included. Kept short, the log is also reused from its start
+# instead of growing: appending to a growing file makes every fsync flush its size as well.
+CHECKPOINT_BYTES = 1024 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -162,9 +166,6 @@ class Outbox:
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed job survives power loss too, not only a killed process.
             db.execute("PRAGMA synchronous = FULL")
-            # Checkpoints write the database file and flush it: never on a host's thread, at
-            # a commit that happens to cross the threshold, but from ours (see checkpoint()).
-            db.execute("PRAGMA wal_autocheckpoint = 0")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise OutboxError(f"The outbox {self.path} was written by a newer RenderTally")
@@ -216,7 +217,6 @@ class Outbox:
             db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA busy_timeout = 10000")
             db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA wal_autocheckpoint = 0")
         except sqlite3.Error as exc:
             self._db.close()
             raise OutboxError(f"Cannot open the outbox {self.path}: {exc}") from exc
