@@ -226,13 +226,14 @@ class Outbox:
         """Copy the write-ahead log back into the database once it holds ``at_least`` bytes
         (default :data:`CHECKPOINT_BYTES`).
 
-        For background threads only (the sender after a pass, a session's heartbeat after a
-        render): it writes and flushes the database file. It takes neither this object's lock
+        For background threads only (the sender after a pass, a session's heartbeat each
+        second): it writes and flushes the database file. It takes neither this object's lock
         nor the write lock (a passive checkpoint), so a host's writes go on meanwhile. True when
         a checkpoint ran. The last connection to close checkpoints too (SQLite's own rule).
         """
+        limit = CHECKPOINT_BYTES if at_least is None else at_least
         try:
-            if self._closed or os.stat(f"{self.path}-wal").st_size < (CHECKPOINT_BYTES if at_least is None else at_least):
+            if self._closed or os.stat(f"{self.path}-wal").st_size < limit:
                 return False
         except OSError:
             return False
