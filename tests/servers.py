@@ -6,12 +6,14 @@ the connection closes) or a callable that gets the socket and misbehaves as it l
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import socket
 import struct
 import threading
 import time
-from typing import Callable, Optional, Union
+from pathlib import Path
+from typing import Callable, Iterator, Optional, Union
 
 Action = Union[bytes, Callable[[socket.socket], None]]
 
@@ -144,3 +146,36 @@ def _read_request(conn: socket.socket) -> Optional[Request]:
             break
         body += chunk
     return Request(method, path, headers, body)
+
+
+@contextlib.contextmanager
+def tls_server(folder: Path) -> Iterator[tuple[str, Path]]:
+    """A loopback HTTPS server (a certificate from a test CA) answering every POST with an empty
+    200; yields its URL and the CA's bundle, written into ``folder``. Needs trustme."""
+    import ssl
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    import trustme
+
+    ca = trustme.CA()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bundle = folder / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", bundle
+    finally:
+        server.shutdown()

@@ -17,7 +17,7 @@ from rendertally.core.errors import (
 )
 from rendertally.core.wire import JSON_TYPE, XML_TYPE
 
-from ..servers import ScriptedServer, http_response, ok_json, reset
+from ..servers import ScriptedServer, http_response, ok_json, reset, tls_server
 
 BODY = b'{"Authentication":{"Id":"1","Key":"k"},"Request":{}}'
 
@@ -202,35 +202,12 @@ def test_plain_http_is_refused_except_on_loopback():
 
 def test_untrusted_certificate_is_a_transport_error(tmp_path):
     """TLS verification is on: a self-signed certificate is refused."""
-    trustme = pytest.importorskip("trustme")
-    import ssl
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-
-    ca = trustme.CA()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    pytest.importorskip("trustme")
+    with tls_server(tmp_path) as (url, bundle):
         with pytest.raises(TransportError, match="TLS"):
-            Client(f"https://127.0.0.1:{server.server_address[1]}").post(BODY, JSON_TYPE)
-        bundle = tmp_path / "ca.pem"
-        ca.cert_pem.write_to_path(str(bundle))
+            Client(url).post(BODY, JSON_TYPE)
         with pytest.raises(UnexpectedAnswerError):  # trusted now: the TLS part works
-            Client(f"https://127.0.0.1:{server.server_address[1]}", ca_bundle=str(bundle)).post(BODY, JSON_TYPE)
-    finally:
-        server.shutdown()
+            Client(url, ca_bundle=str(bundle)).post(BODY, JSON_TYPE)
 
 
 def test_probe_does_not_post(serve):

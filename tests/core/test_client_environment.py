@@ -9,6 +9,7 @@ from rendertally.core.client import Client
 from rendertally.core.errors import UnexpectedAnswerError
 from rendertally.core.wire import JSON_TYPE
 
+from .. import servers as servers_mod
 from ..servers import ScriptedServer, http_response, ok_json
 
 BODY = b'{"Authentication":{"Id":"1","Key":"k"},"Request":{}}'
@@ -126,31 +127,9 @@ def test_the_bodies_of_consecutive_posts_are_their_own(servers):
 @pytest.fixture
 def tls_server(tmp_path):
     """A loopback HTTPS server with a certificate from a test CA; yields (url, the CA's bundle path)."""
-    trustme = pytest.importorskip("trustme")
-    import ssl
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-
-    ca = trustme.CA()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    yield f"https://127.0.0.1:{server.server_address[1]}", bundle
-    server.shutdown()
+    pytest.importorskip("trustme")
+    with servers_mod.tls_server(tmp_path) as found:
+        yield found
 
 
 def test_requests_ca_bundle_from_the_environment_is_trusted(tls_server, monkeypatch):
