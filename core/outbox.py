@@ -132,7 +132,7 @@ class Outbox:
         self._lock = threading.RLock()
         self._listeners: list[Callable[[], None]] = []
         self._db = self._open()
-        # A second connection for writes that need no disk flush of their own (see _tx): a
+        # A second connection for writes that need no disk flush of their own (see _write): a
         # connection's synchronous mode is its own, so neither ever switches back and forth.
         self._quick = self._connect_quick()
         self._checkpointer: sqlite3.Connection | None = None
@@ -260,8 +260,23 @@ class Outbox:
             self._db.close()
 
     @contextlib.contextmanager
-    def _tx(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not deadlock.
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One durable write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not deadlock."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise OutboxError(f"The outbox {self.path} could not be written: {exc}") from exc
+
+    def _write(self, sql: str, args: tuple[Any, ...], *, durable: bool = True) -> sqlite3.Cursor:
+        """One statement, its own transaction (autocommit takes the write lock at once, as BEGIN
+        IMMEDIATE does): the cheapest write, for the paths a host's thread pays for.
 
         ``durable=False`` is for an open render's progress (frames so far, heartbeats) and for
         delivery records between the sender's flushes: committed through the second connection,
@@ -269,22 +284,6 @@ class Outbox:
         nothing (the OS has the write); a power cut can lose what was written since the last
         durable commit (any commit of the first connection flushes the whole log, these too).
         """
-        with self._lock:
-            db = self._db if durable else self._quick
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield db
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise OutboxError(f"The outbox {self.path} could not be written: {exc}") from exc
-
-    def _write(self, sql: str, args: tuple[Any, ...], *, durable: bool = True) -> sqlite3.Cursor:
-        """One statement, its own transaction (autocommit takes the write lock at once, as BEGIN
-        IMMEDIATE does): the cheapest write, for the paths a host's thread pays for."""
         with self._lock:
             try:
                 return (self._db if durable else self._quick).execute(sql, args)
@@ -332,7 +331,7 @@ class Outbox:
         return row_id
 
     def update_open(self, row_id: int, frames: int, hours: float) -> None:
-        """Record progress of an open render (frames so far, hours so far); no fsync (see _tx).
+        """Record progress of an open render (frames so far, hours so far); no fsync (see _write).
 
         The host's thread pays this once per frame, so the record is the one journalled at
         :meth:`open` with the two numbers replaced (clamped to what a record may hold, so the

@@ -63,7 +63,6 @@ class RenderSession:
         self.expected: int | None = None
         self.last_row: int | None = None
         self.unsaved: list[RenderJob] = []  # records the disk refused; tried again at each finish
-        self.heartbeat = heartbeat
         # A farm manager reports this task's job (core.farmtask): record nothing, say so once.
         self.reported_by = reported_by
         self._said = False
@@ -237,8 +236,9 @@ class Heartbeat:
             try:
                 self.catch_up()
                 self.outbox.checkpoint()
-                if row is not None and now - (beaten_at if beaten == row else since) >= (
-                        self.every if beaten == row else self.first):
+                # A render's first beat comes `first` after its start, the next ones `every` apart.
+                last, gap = (beaten_at, self.every) if beaten == row else (since, self.first)
+                if row is not None and now - last >= gap:
                     self.outbox.heartbeat(row, durable=True)
                     beaten, beaten_at = row, now
             except OutboxError as exc:
