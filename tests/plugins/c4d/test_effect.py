@@ -27,6 +27,15 @@ def all_ok(c4d, results) -> bool:
     return bool(results) and {result for _vp, _open, result in results} == {c4d.RENDERRESULT_OK}
 
 
+def queue_item(c4d, doc, path):
+    """``doc``, saved at ``path``, as the Render Queue's one item, queued; the timer has seen it."""
+    c4d.documents._state["files"][path] = doc
+    batch = c4d.documents.GetBatchRender()
+    batch._elements = [[path, c4d.RM_QUEUE]]
+    timer(c4d)
+    return batch
+
+
 def test_a_render_broken_off_by_the_user_is_aborted_with_the_frames_done(c4d, sandbox):
     """Picture Viewer, 10 frames, the effect on, the user breaks off after 4 → Aborted, 4 frames."""
     doc = c4d.documents.BaseDocument(engine=REDSHIFT, sequence=0, first=0, last=9)
@@ -61,10 +70,7 @@ def test_a_render_queue_item_failing_after_two_frames_is_failed_with_two_frames(
     docs = c4d.documents
     doc = docs.BaseDocument(engine=ARNOLD, sequence=0, first=1, last=5)
     add_effect(c4d, doc)
-    docs._state["files"]["/shots/q.c4d"] = doc
-    batch = docs.GetBatchRender()
-    batch._elements = [["/shots/q.c4d", c4d.RM_QUEUE]]
-    timer(c4d)
+    batch = queue_item(c4d, doc, "/shots/q.c4d")
     batch._rendering, batch._elements[0][1] = True, c4d.RM_PROGRESS
     c4d._running[c4d.CHECKISRUNNING_EXTERNALRENDERING] = True
     timer(c4d)
@@ -84,10 +90,7 @@ def test_a_stopped_queue_item_keeps_its_end_state_and_gets_its_frames(c4d, sandb
     docs = c4d.documents
     doc = docs.BaseDocument(engine=ARNOLD, sequence=0, first=1, last=8)
     add_effect(c4d, doc)
-    docs._state["files"]["/shots/s.c4d"] = doc
-    batch = docs.GetBatchRender()
-    batch._elements = [["/shots/s.c4d", c4d.RM_QUEUE]]
-    timer(c4d)
+    batch = queue_item(c4d, doc, "/shots/s.c4d")
     batch._rendering, batch._elements[0][1] = True, c4d.RM_PROGRESS
     timer(c4d)
     docs._render(doc, range(1, 9), break_after=3)  # no tick while it renders: the item ends unseen
@@ -102,10 +105,7 @@ def test_a_queue_item_that_ran_between_two_ticks_is_one_job_with_the_effects_fra
     docs = c4d.documents
     doc = docs.BaseDocument(engine=ARNOLD, sequence=0, first=1, last=4)
     add_effect(c4d, doc)
-    docs._state["files"]["/shots/f.c4d"] = doc
-    batch = docs.GetBatchRender()
-    batch._elements = [["/shots/f.c4d", c4d.RM_QUEUE]]
-    timer(c4d)
+    batch = queue_item(c4d, doc, "/shots/f.c4d")
     docs._render(doc, range(1, 5))
     batch._elements[0][1] = c4d.RM_FINISHED
     timer(c4d)
